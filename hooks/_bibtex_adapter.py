@@ -1,0 +1,77 @@
+"""The one place that touches mkdocs-bibtex's configuration and internals.
+
+mkdocs-bibtex 4.4.0 is archived upstream. Everything the citation layer needs from it goes
+through the functions below, so that replacing the plugin means rewriting this file alone:
+
+- the plugin instance (``config.plugins["bibtex"]``);
+- its options ``bib_file`` / ``bib_dir``, ``csl_file`` and ``full_bib_command``;
+- its parsed library (``plugin.registry.bib_data``, a ``pybtex`` ``BibliographyData``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+PLUGIN_NAME = "bibtex"
+
+
+def plugin(config: MkDocsConfig) -> Any:
+    """The configured mkdocs-bibtex plugin, or a PluginError saying how to enable it."""
+    found = config.plugins.get(PLUGIN_NAME)
+    if found is None:
+        raise PluginError(
+            f"{config.config_file_path}: the citation hooks need the 'bibtex' plugin "
+            "(mkdocs-bibtex). Add it under 'plugins:' with a 'bib_file'."
+        )
+    return found
+
+
+def config_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def bib_files(config: MkDocsConfig) -> list[Path]:
+    """The .bib files of the library, resolved from mkdocs.yml's folder."""
+    options = plugin(config).config
+    base = config_dir(config)
+    if options.bib_file:
+        if "://" in options.bib_file:
+            raise PluginError(
+                f"{config.config_file_path}: bibtex 'bib_file' must be a local file "
+                f"(the build needs no network), not {options.bib_file!r}."
+            )
+        path = (base / options.bib_file).resolve()
+        if not path.is_file():
+            raise PluginError(
+                f"{config.config_file_path}: bibtex 'bib_file' {options.bib_file!r} "
+                f"not found (looked for {path})."
+            )
+        return [path]
+    if options.bib_dir:
+        return sorted((base / options.bib_dir).resolve().rglob("*.bib"))
+    raise PluginError(f"{config.config_file_path}: set 'bib_file' for the bibtex plugin.")
+
+
+def csl_option(config: MkDocsConfig) -> str | None:
+    return plugin(config).config.csl_file
+
+
+def set_csl_file(config: MkDocsConfig, path: Path) -> None:
+    """Hand the resolved CSL path to mkdocs-bibtex (it resolves from the current folder)."""
+    plugin(config).config.csl_file = str(path)
+
+
+def full_bib_command(config: MkDocsConfig) -> str:
+    return plugin(config).config.full_bib_command
+
+
+def bib_data(config: MkDocsConfig) -> Any:
+    """mkdocs-bibtex's parsed library (after its ``on_config``)."""
+    registry = getattr(plugin(config), "registry", None)
+    if registry is None:  # pragma: no cover - the plugin always builds one in on_config
+        raise PluginError("mkdocs-bibtex did not load the library (no registry).")
+    return registry.bib_data

@@ -1,0 +1,348 @@
+"""Pure functions of the citation layer: finding citations, checking the library, running
+pandoc's citeproc once for a whole site, and cleaning what it returns.
+
+Nothing here knows MkDocs; ``citations.py`` wires it to the build and the tests call it
+directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import subprocess
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+# --------------------------------------------------------------------------- citations
+
+# A citation key as pandoc reads it: starts with a letter, digit or _, may hold
+# :.#$%&-+?<>~/ inside, never ends with punctuation.
+KEY = r"[A-Za-z0-9_](?:[\w:.#$%&\-+?<>~/]*[\w])?"
+KEY_RE = re.compile(r"(?<![\w.@])@(?P<key>" + KEY + r")")
+# [ ... @key ... ] not followed by ( [ or : (links, reference links and definitions).
+BLOCK_RE = re.compile(r"(?<![\]\\!])\[(?P<body>[^\[\]\n]*@[^\[\]\n]*)\](?![(\[:])")
+FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})")
+INLINE_CODE_RE = re.compile(r"(`+)(?:.+?)\1")
+COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    key: str
+    prefix: str = ""
+    locator: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One ``[...]`` citation block in a Markdown source."""
+
+    text: str  # the block as written, brackets included
+    items: tuple[CiteItem, ...]
+    line: int  # 1-based line in the source
+    start: int  # offset of the block in the source
+    end: int
+
+    @property
+    def keys(self) -> list[str]:
+        return [item.key for item in self.items]
+
+
+def mask_code(markdown: str) -> str:
+    """The source with code (fenced and inline) and HTML comments blanked out, offsets kept."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.splitlines(keepends=True):
+        match = FENCE_RE.match(line)
+        if fence is None and match:
+            fence = match.group("fence")[0] * len(match.group("fence"))
+            out.append(re.sub(r"[^\n]", " ", line))
+            continue
+        if fence is not None:
+            if match and match.group("fence").startswith(fence):
+                fence = None
+            out.append(re.sub(r"[^\n]", " ", line))
+            continue
+        out.append(line)
+    masked = "".join(out)
+    blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731
+    masked = COMMENT_RE.sub(blank, masked)
+    return INLINE_CODE_RE.sub(blank, masked)
+
+
+class CitationSyntaxError(ValueError):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def find_citations(markdown: str) -> list[Citation]:
+    """Every citation block of a page in order, outside code. Raises CitationSyntaxError
+    for a block that mixes citations with text pandoc cannot read."""
+    masked = mask_code(markdown)
+    found: list[Citation] = []
+    for match in BLOCK_RE.finditer(masked):
+        body = match.group("body")
+        if not KEY_RE.search(body):
+            continue  # e.g. an e-mail address in brackets
+        line = masked.count("\n", 0, match.start()) + 1
+        items = []
+        for part in body.split(";"):
+            keys = list(KEY_RE.finditer(part))
+            if len(keys) != 1:
+                raise CitationSyntaxError(
+                    f"citation {match.group(0)!r}: each part between ';' needs exactly one "
+                    "@key (write [@a; @b], or [see @a, p. 3])",
+                    line,
+                )
+            key = keys[0]
+            prefix = part[: key.start()].strip()
+            locator = part[key.end():].strip().lstrip(",").strip()
+            items.append(CiteItem(key.group("key"), prefix, locator))
+        found.append(
+            Citation(
+                text=markdown[match.start(): match.end()],
+                items=tuple(items),
+                line=line,
+                start=match.start(),
+                end=match.end(),
+            )
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- the library
+
+ENTRY_RE = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.M)
+ONLINE_TYPES = {"online", "electronic", "www", "webpage"}
+
+
+@dataclass
+class BibProblem:
+    path: Path
+    line: int
+    message: str
+    fatal: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def entry_lines(text: str) -> dict[str, list[int]]:
+    """Line numbers of every entry, by lower-cased key (several for a duplicate key)."""
+    lines: dict[str, list[int]] = {}
+    for match in ENTRY_RE.finditer(text):
+        if match.group("type").lower() in {"comment", "preamble", "string"}:
+            continue
+        lineno = text.count("\n", 0, match.start()) + 1
+        lines.setdefault(match.group("key").lower(), []).append(lineno)
+    return lines
+
+
+def duplicate_keys(path: Path, text: str) -> list[BibProblem]:
+    return [
+        BibProblem(
+            path,
+            where[1],
+            f"duplicate key {key!r} (first defined at line {where[0]}): "
+            "rename one of the entries or delete the copy",
+            fatal=True,
+        )
+        for key, where in entry_lines(text).items()
+        if len(where) > 1
+    ]
+
+
+def is_http_url(url: str) -> bool:
+    return re.match(r"https?://[^\s/?#]+\S*$", url.strip(), re.I) is not None
+
+
+def check_entry(key: str, entry, path: Path, line: int) -> list[BibProblem]:
+    """The checks a cited entry must pass: a title; an http(s) URL where it is online."""
+    fields = {name.lower(): str(value) for name, value in entry.fields.items()}
+    problems = []
+    if not fields.get("title", "").strip():
+        problems.append(BibProblem(path, line, f"entry {key!r} has no title: add 'title = {{...}}'"))
+    url = fields.get("url", "").strip()
+    online = entry.type.lower() in ONLINE_TYPES or "urldate" in fields
+    if online and not url:
+        problems.append(
+            BibProblem(path, line, f"entry {key!r} is an online source without a url: add 'url = {{https://...}}'")
+        )
+    if url and not is_http_url(url):
+        problems.append(
+            BibProblem(path, line, f"entry {key!r} has url {url!r}: only http:// and https:// links are allowed")
+        )
+    return problems
+
+
+# --------------------------------------------------------------------------- pandoc
+
+
+@dataclass
+class Rendered:
+    notes: list[str]  # cleaned HTML of each note, in the order of the citations given
+    bibliography: dict[str, str] = field(default_factory=dict)  # key -> cleaned HTML, in style order
+
+
+def pandoc_document(citations: list[Citation], full_bibliography: bool) -> str:
+    meta = ["---", "link-citations: false"]
+    if full_bibliography:
+        meta.append("nocite: '@*'")
+    else:
+        meta.append("suppress-bibliography: true")
+    meta.append("---")
+    body = [f"Citation{index}{citation.text}" for index, citation in enumerate(citations)]
+    return "\n".join(meta) + "\n\n" + "\n\n".join(body) + "\n"
+
+
+def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path) -> str:
+    args = [pandoc, "--from=markdown", "--to=html", "--wrap=none", "--citeproc", f"--csl={csl}"]
+    args += [f"--bibliography={path}" for path in bib_files]
+    done = subprocess.run(args, input=document, capture_output=True, text=True, timeout=300, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pandoc failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout
+
+
+class _PandocOutput(HTMLParser):
+    """Collects footnotes (<li id="fnN">) and bibliography entries (<div id="ref-KEY">)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.notes: dict[int, list[str]] = {}
+        self.entries: dict[str, list[str]] = {}
+        self._target: list[str] | None = None
+        self._depth = 0
+        self._tag = ""
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        ident = attributes.get("id") or ""
+        if self._target is None:
+            if tag == "li" and re.fullmatch(r"fn\d+", ident):
+                self._target = self.notes.setdefault(int(ident[2:]), [])
+            elif tag == "div" and ident.startswith("ref-"):
+                self._target = self.entries.setdefault(ident[4:], [])
+            else:
+                return
+            self._tag, self._depth = tag, 1
+            return
+        if tag == self._tag:
+            self._depth += 1
+        self._target.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        if self._target is not None:
+            self._target.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if self._target is None:
+            return
+        if tag == self._tag:
+            self._depth -= 1
+            if self._depth == 0:
+                self._target = None
+                return
+        self._target.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self._target is not None:
+            self._target.append(data)
+
+    def handle_entityref(self, name):
+        if self._target is not None:
+            self._target.append(f"&{name};")
+
+    def handle_charref(self, name):
+        if self._target is not None:
+            self._target.append(f"&#{name};")
+
+
+def parse_pandoc_html(output: str, count: int) -> Rendered:
+    parser = _PandocOutput()
+    parser.feed(output)
+    parser.close()
+    if sorted(parser.notes) != list(range(1, count + 1)):
+        raise RuntimeError(
+            f"pandoc returned {len(parser.notes)} notes for {count} citations; "
+            "a citation's syntax is not one pandoc reads"
+        )
+    notes = [clean_html("".join(parser.notes[number])) for number in range(1, count + 1)]
+    bibliography = {key: clean_html("".join(parts)) for key, parts in parser.entries.items()}
+    return Rendered(notes=notes, bibliography=bibliography)
+
+
+# --------------------------------------------------------------------------- cleaning
+
+ALLOWED = {"em", "i", "strong", "b", "sup", "sub", "small"}
+VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed", "param", "track"}
+DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "template"}
+
+
+class _Cleaner(HTMLParser):
+    """Re-emits HTML keeping only inline formatting and http(s) links; all text escaped.
+
+    pandoc's own footnote back-links, paragraph wrappers and the protective <span>s it
+    puts around braced words are dropped (their text is kept).
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.stack: list[str | None] = []
+        self.skip = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        attributes = dict(attrs)
+        if self.skip:
+            self.stack.append("nested")
+        elif tag in DROP_WITH_CONTENT or (tag == "a" and "footnote-back" in (attributes.get("class") or "")):
+            self.skip = True
+            self.stack.append("skip")
+        elif tag == "a" and is_http_url(attributes.get("href") or ""):
+            self.out.append(f'<a href="{html.escape(attributes["href"], quote=True)}">')
+            self.stack.append("a")
+        elif tag in ALLOWED:
+            self.out.append(f"<{tag}>")
+            self.stack.append(tag)
+        else:
+            self.stack.append("")
+
+    def handle_endtag(self, tag):
+        if tag in VOID or not self.stack:
+            return
+        opened = self.stack.pop()
+        if opened == "skip":
+            self.skip = False
+        elif opened and opened != "nested":
+            self.out.append(f"</{opened}>")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(html.escape(data, quote=False))
+
+
+def clean_html(fragment: str) -> str:
+    cleaner = _Cleaner()
+    cleaner.feed(fragment)
+    cleaner.close()
+    text = "".join(cleaner.out)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cache_key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def strip_tags(fragment: str) -> str:
+    """The text of an HTML fragment (entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))

