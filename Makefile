@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint bench linkcheck browsers clean
+.PHONY: help serve build test lint bench browsers clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ test: $(VENV)/.installed-test browsers ## Install what the tests need, then run 
 
 lint: $(VENV)/.installed-test ## Lint hooks/ and tests/ with ruff
 	$(BIN)/ruff check hooks tests
+
+bench: $(VENV)/.installed-test ## Run every bench/bench_*.py (speed and size ratios; see BENCHMARKS.md)
+	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean: ## Remove site/, caches and test artefacts (keeps the virtual environment)
 	rm -rf site .cache .pytest_cache .ruff_cache artifacts
