@@ -346,3 +346,9 @@ def cache_key(*parts: str | bytes) -> str:
 def strip_tags(fragment: str) -> str:
     """The text of an HTML fragment (entities decoded)."""
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def body_line_offset(source: str, body: str) -> int:
+    """Lines before `body` in `source` (the front matter MkDocs strips), so that a line of the
+    body can be reported as a line of the file."""
+    return source[: len(source) - len(body)].count("\n") if source.endswith(body) else 0

@@ -26,14 +26,26 @@ class SiteNotes:
     bibliography: dict[str, str] = field(default_factory=dict)  # key -> entry HTML, style order
     bibliography_page: str | None = None  # src_uri of the page with the full bibliography
 
-    def on_page(self, src_uri: str) -> list[Note]:
-        return [note for note in self.notes if note.page == src_uri]
+    _by_page: dict[str, list[Note]] = field(default_factory=dict, repr=False)
+    _by_key: dict[str, list[Note]] = field(default_factory=dict, repr=False)
 
-    def first_note(self, key: str) -> Note | None:
-        return next((note for note in self.notes if key in note.keys), None)
+    def index(self) -> None:
+        """Build the look-ups below once all notes are in (the citation hook calls it)."""
+        self._by_page, self._by_key = {}, {}
+        for note in self.notes:
+            self._by_page.setdefault(note.page, []).append(note)
+            for key in dict.fromkeys(note.keys):
+                self._by_key.setdefault(key, []).append(note)
+
+    def on_page(self, src_uri: str) -> list[Note]:
+        return self._by_page.get(src_uri, [])
 
     def citing(self, key: str) -> list[Note]:
-        return [note for note in self.notes if key in note.keys]
+        return self._by_key.get(key, [])
+
+    def first_note(self, key: str) -> Note | None:
+        notes = self.citing(key)
+        return notes[0] if notes else None
 
 
 current = SiteNotes()

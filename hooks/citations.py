@@ -137,11 +137,13 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     for file in reading_order(nav, files):
         rel = Path(config.docs_dir).name + "/" + file.src_uri
         _paths[file.src_uri] = rel
-        markdown, _meta = get_data(file.content_string)
+        source = file.content_string
+        markdown, _meta = get_data(source)
+        offset = lib.body_line_offset(source, markdown)
         try:
             found = lib.find_citations(markdown)
         except lib.CitationSyntaxError as error:
-            log.warning(f"{rel}:{error.line}: {error}")
+            log.warning(f"{rel}:{error.line + offset}: {error}")
             found = []
         _citations[file.src_uri] = found
         if bib_command in lib.mask_code(markdown):
@@ -150,19 +152,19 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
             unknown = [key for key in citation.keys if key not in bib.entries]
             for key in unknown:
                 log.warning(
-                    f"{rel}:{citation.line}: unknown citation key {key!r} in {citation.text}: "
+                    f"{rel}:{citation.line + offset}: unknown citation key {key!r} in {citation.text}: "
                     f"no entry with that key in {', '.join(str(p.name) for p in adapter.bib_files(config))}. "
                     "Fix the key or add the entry."
                 )
-            order.append((file.src_uri, citation, not unknown))
+            order.append((file.src_uri, citation, not unknown, citation.line + offset))
 
-    cited = list(dict.fromkeys(key for _, c, ok in order if ok for key in c.keys))
+    cited = list(dict.fromkeys(key for _, c, ok, _ in order if ok for key in c.keys))
     for key in cited:
         path, line = _entry_where.get(key.lower(), (Path("?"), 0))
         for problem in lib.check_entry(key, bib.entries[key], path, line):
             log.warning(str(problem))
 
-    valid = [citation for _, citation, ok in order if ok]
+    valid = [citation for _, citation, ok, _ in order if ok]
     # One more citation of each cited source, after all the real ones: its note is the
     # style's short form, which callouts and the print edition reuse.
     probes = [lib.Citation(text=f"[@{key}]", items=(lib.CiteItem(key),), line=0, start=0, end=0) for key in cited]
@@ -170,9 +172,10 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     notes_html = iter(rendered.notes[: len(valid)])
     site.short_forms = dict(zip(cited, rendered.notes[len(valid):], strict=True))
     site.bibliography = rendered.bibliography
-    for number, (src_uri, citation, ok) in enumerate(order, start=1):
+    for number, (src_uri, citation, ok, line) in enumerate(order, start=1):
         text = next(notes_html) if ok else "Unknown source: " + ", ".join(citation.keys)
-        site.notes.append(_notes.Note(number, src_uri, list(citation.keys), text, citation.line))
+        site.notes.append(_notes.Note(number, src_uri, list(citation.keys), text, line))
+    site.index()
     return nav
 
 
