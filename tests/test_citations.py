@@ -1,0 +1,243 @@
+"""The citation layer: pure functions, and fixture sites built strict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import _citelib as lib
+import pytest
+from bs4 import BeautifulSoup
+from conftest import build, make_site
+
+ENTRY = """@article{{{key},
+  author = {{{author}}},
+  title = {{{title}}},
+  journaltitle = {{The Journal}},
+  date = {{2020-01-02}},
+  url = {{https://example.org/{key}}},
+  urldate = {{2023-11-14}},
+}}
+"""
+BIB = (
+    ENTRY.format(key="smith2020first", author="Smith, Jane", title="First Report on {Kabul} Water Supply Networks")
+    + ENTRY.format(key="jones2021second", author="Jones, Amir", title="Second Study")
+    + ENTRY.format(key="khan2022third", author="Khan, Sara", title="Third Piece")
+)
+
+
+def notes(result, page=""):
+    soup = BeautifulSoup(result.html(page), "html.parser")
+    out = []
+    for li in soup.select("div.briefing-notes li"):
+        links = [(a.get_text(), a["href"]) for a in li.select("a.note-link")]
+        for a in li.select("a.note-link, a.footnote-backref"):
+            a.decompose()
+        out.append((li["value"], " ".join(li.get_text().split()), links))
+    return out
+
+
+# ----------------------------------------------------------------------------- pure functions
+
+
+def test_find_citations_reads_keys_prefixes_locators_and_lines():
+    text = "Intro.\n\nA claim.[@smith2020first] Two.[see @jones2021second, p. 7; @khan2022third]\n"
+    found = lib.find_citations(text)
+    assert [c.text for c in found] == ["[@smith2020first]", "[see @jones2021second, p. 7; @khan2022third]"]
+    assert [c.line for c in found] == [3, 3]
+    assert found[1].items == (
+        lib.CiteItem("jones2021second", "see", "p. 7"),
+        lib.CiteItem("khan2022third", "", ""),
+    )
+
+
+def test_find_citations_keeps_keys_with_colons_and_dots_whole():
+    assert lib.find_citations("x[@doe:2020.a]")[0].keys == ["doe:2020.a"]
+
+
+def test_find_citations_skips_code_links_and_email_addresses():
+    text = (
+        "```\n[@incode]\n```\n"
+        "Inline `[@alsocode]`.\n"
+        "Mail [me@example.org] and [@user](https://example.org/@user) link.\n"
+        "<!-- [@commented] -->\n"
+        "Real.[@real]\n"
+    )
+    assert [c.keys for c in lib.find_citations(text)] == [["real"]]
+
+
+def test_find_citations_rejects_a_part_without_a_key():
+    with pytest.raises(lib.CitationSyntaxError) as error:
+        lib.find_citations("one\n\ntwo [@a; and more]")
+    assert error.value.line == 3
+
+
+def test_duplicate_keys_name_both_lines():
+    problems = lib.duplicate_keys(Path("x.bib"), "@article{a,\n title={x}}\n\n@book{A,\n title={y}}\n")
+    assert [str(p) for p in problems] == [
+        "x.bib:4: duplicate key 'a' (first defined at line 1): rename one of the entries or delete the copy"
+    ]
+
+
+def test_http_urls_only():
+    assert lib.is_http_url("https://example.org/a?b#c") and lib.is_http_url("HTTP://EXAMPLE.ORG")
+    for bad in ("javascript:alert(1)", "data:text/html,x", "ftp://example.org", "//example.org", "https://"):
+        assert not lib.is_http_url(bad), bad
+
+
+def test_clean_html_keeps_formatting_and_http_links_and_makes_the_rest_inert():
+    dirty = (
+        '<p>A <em>title</em> <span class="nocase">Kabul</span> &lt;b&gt; <a href="https://e.org/x">https://e.org/x</a>'
+        '<a href="javascript:alert(1)">bad</a><script>alert(1)</script><img src=x onerror=alert(1)>'
+        '<a href="#fnref1" class="footnote-back">↩︎</a></p>'
+    )
+    assert lib.clean_html(dirty) == 'A <em>title</em> Kabul &lt;b&gt; <a href="https://e.org/x">https://e.org/x</a>bad'
+
+
+def test_pandoc_document_one_paragraph_per_citation():
+    cites = lib.find_citations("a[@x] b[@y, p. 2]")
+    document = lib.pandoc_document(cites, full_bibliography=False)
+    assert "suppress-bibliography: true" in document
+    assert document.count("Citation") == 2 and "[@y, p. 2]" in document
+
+
+def test_body_line_offset_counts_front_matter():
+    source = "---\ntitle: x\n---\n\n# Body\n"
+    assert lib.body_line_offset(source, "# Body\n") == 4
+
+
+# ----------------------------------------------------------------------------- fixture sites
+
+
+def test_locator_is_kept_in_the_note(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nClaim.[@smith2020first, p. 7]\n"}, bib=BIB)
+    assert result.ok, result.text()
+    assert notes(result)[0][1] == (
+        "Jane Smith, “First Report on Kabul Water Supply Networks,” The Journal, January 2, 2020, 7, "
+        "https://example.org/smith2020first."
+    )
+
+
+def test_several_keys_make_one_note(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nClaim.[@smith2020first; @jones2021second]\n"}, bib=BIB)
+    assert result.ok, result.text()
+    [(number, text, links)] = notes(result)
+    assert number == "1" and "Jane Smith" in text and "; Amir Jones" in text
+
+
+def test_numbers_run_across_pages_in_nav_order_and_repeats_are_short(fixture_site):
+    pages = {
+        "index.md": "# Home\n\nNo notes here.\n",
+        "b-first.md": "# First\n\nOne.[@smith2020first] Two.[@jones2021second]\n",
+        "a-second.md": "# Second\n\nThree.[@smith2020first] Four.[@khan2022third]\n",
+    }
+    nav = [{"Home": "index.md"}, {"First": "b-first.md"}, {"Second": "a-second.md"}]
+    result = fixture_site(pages, bib=BIB, nav=nav)
+    assert result.ok, result.text()
+    first, second = notes(result, "b-first/"), notes(result, "a-second/")
+    assert [n for n, _, _ in first] == ["1", "2"] and [n for n, _, _ in second] == ["3", "4"]
+    assert second[0][1] == "Smith, “First Report on Kabul Water Supply Networks.”"
+    assert ("Full note: n. 1", "../b-first/#fn:1") in second[0][2]
+    soup = BeautifulSoup(result.html("a-second/"), "html.parser")
+    assert soup.select_one("sup#fnref\\:3 a")["href"] == "#fn:3"
+
+
+def test_a_rebuild_after_an_edit_renumbers(tmp_path):
+    """What `mkdocs serve` does on an edit: the hook modules stay loaded, the numbers follow."""
+    pages = {"index.md": "# Home\n\nOne.[@smith2020first]\n", "two.md": "# Two\n\nTwo.[@jones2021second]\n"}
+    nav = [{"Home": "index.md"}, {"Two": "two.md"}]
+    config = make_site(tmp_path, pages, BIB, nav)
+    assert [n for n, _, _ in notes(build(config, tmp_path / "site"), "two/")] == ["2"]
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nOne.[@smith2020first] More.[@khan2022third]\n")
+    result = build(config, tmp_path / "site")
+    assert result.ok, result.text()
+    assert [n for n, _, _ in notes(result, "two/")] == ["3"]
+
+
+def test_bibliography_is_sorted_with_anchors_and_citing_notes(fixture_site):
+    pages = {"index.md": "# Home\n\nA.[@smith2020first] B.[@khan2022third] C.[@smith2020first]\n",
+             "references.md": "# References\n\n\\full_bibliography\n"}
+    result = fixture_site(pages, bib=BIB, nav=[{"Home": "index.md"}, {"References": "references.md"}])
+    assert result.ok, result.text()
+    soup = BeautifulSoup(result.html("references/"), "html.parser")
+    assert [e["id"] for e in soup.select("div.csl-entry")] == [
+        "ref-jones2021second", "ref-khan2022third", "ref-smith2020first"]
+    assert [a["href"] for a in soup.select("#ref-smith2020first .csl-entry__cited a")] == ["../#fn:1", "../#fn:3"]
+    assert not soup.select("#ref-jones2021second .csl-entry__cited")
+    assert ("Bibliography", "references/#ref-smith2020first") in notes(result)[0][2]
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def failing(result, *needles):
+    assert not result.ok, "the strict build should have failed"
+    text = result.text()
+    assert all(needle in text for needle in needles), text
+    return text
+
+
+def test_cited_entry_without_title_fails_naming_bib_line(fixture_site):
+    bib = BIB + "\n@article{notitle2020,\n  author = {Doe, A},\n  journaltitle = {J},\n  date = {2020},\n}\n"
+    result = fixture_site({"index.md": "# Home\n\nX.[@notitle2020]\n"}, bib=bib)
+    line = bib.splitlines().index("@article{notitle2020,") + 1
+    failing(result, f"references.bib:{line}", "notitle2020", "no title")
+
+
+def test_online_entry_without_url_fails(fixture_site):
+    bib = BIB + "\n@online{nourl2020,\n  title = {A Page},\n  urldate = {2023-01-01},\n}\n"
+    result = fixture_site({"index.md": "# Home\n\nX.[@nourl2020]\n"}, bib=bib)
+    failing(result, "references.bib:", "nourl2020", "without a url")
+
+
+def test_duplicate_keys_fail(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nX.[@smith2020first]\n"}, bib=BIB + BIB.split("@article{jones")[0])
+    failing(result, "references.bib:25:", "duplicate key 'smith2020first'", "first defined at line 1")
+
+
+def test_malformed_entry_fails_naming_line(fixture_site):
+    bib = BIB + "\n@article{broken2020,\n  title = {Unclosed,\n  author = {Doe, A},\n"
+    result = fixture_site({"index.md": "# Home\n\nX.[@smith2020first]\n"}, bib=bib)
+    failing(result, "references.bib:", "malformed entry")
+
+
+def test_missing_csl_file_fails_naming_mkdocs_yml(tmp_path):
+    config = make_site(tmp_path, {"index.md": "# Home\n\nX.[@smith2020first]\n"}, BIB)
+    text = config.read_text().replace("csl_file: chicago-notes-bibliography.csl", "csl_file: no-such-style.csl")
+    config.write_text(text)
+    result = build(config, tmp_path / "site")
+    failing(result, "mkdocs.yml", "no-such-style.csl", "not found")
+
+
+def test_non_http_url_is_rejected(fixture_site):
+    bib = BIB + "\n@online{evil2020,\n  title = {Evil},\n  url = {javascript:alert(1)},\n}\n"
+    result = fixture_site({"index.md": "# Home\n\nX.[@smith2020first]\n"}, bib=bib)
+    failing(result, "evil2020", "javascript:alert(1)", "only http:// and https://")
+
+
+def test_html_in_a_bib_field_renders_as_inert_text(fixture_site):
+    bib = ENTRY.format(key="x2020", author="Doe, Ann", title="<script>alert(1)</script> and <b>bold</b>")
+    result = fixture_site({"index.md": "# Home\n\nX.[@x2020]\n"}, bib=bib)
+    assert result.ok, result.text()
+    html = result.html()
+    assert "<script>alert(1)</script>" not in html and "<b>bold</b>" not in html
+    assert "alert(1)" in notes(result)[0][1]
+
+
+def test_figure_without_a_source_fails(fixture_site):
+    page = "# Home\n\n<figure markdown>\nA picture.\n<figcaption>A caption with no source.</figcaption>\n</figure>\n"
+    result = fixture_site({"index.md": page}, bib=BIB)
+    failing(result, "docs/index.md:3", "figure without a source")
+
+
+def test_figure_linking_elsewhere_than_its_source_fails(fixture_site):
+    page = ("# Home\n\n<figure markdown>\n[See it](https://elsewhere.example/x)\n"
+            "<figcaption markdown>Caption.[@smith2020first]</figcaption>\n</figure>\n")
+    result = fixture_site({"index.md": page}, bib=BIB)
+    failing(result, "docs/index.md:3", "https://elsewhere.example/x")
+
+
+def test_short_form_uses_the_entry_shorttitle(fixture_site):
+    bib = BIB.replace("  title = {Second Study},", "  title = {Second Study of Many Long Things},\n  shorttitle = {Second Study},")
+    result = fixture_site({"index.md": "# Home\n\nA.[@jones2021second] B.[@jones2021second]\n"}, bib=bib)
+    assert result.ok, result.text()
+    assert [text for _, text, _ in notes(result)][1] == "Jones, “Second Study.”"
