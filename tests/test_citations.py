@@ -237,7 +237,8 @@ def test_figure_linking_elsewhere_than_its_source_fails(fixture_site):
 
 
 def test_short_form_uses_the_entry_shorttitle(fixture_site):
-    bib = BIB.replace("  title = {Second Study},", "  title = {Second Study of Many Long Things},\n  shorttitle = {Second Study},")
+    long_title = "  title = {Second Study of Many Long Things},\n  shorttitle = {Second Study},"
+    bib = BIB.replace("  title = {Second Study},", long_title)
     result = fixture_site({"index.md": "# Home\n\nA.[@jones2021second] B.[@jones2021second]\n"}, bib=bib)
     assert result.ok, result.text()
     assert [text for _, text, _ in notes(result)][1] == "Jones, “Second Study.”"
