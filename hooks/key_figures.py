@@ -1,0 +1,281 @@
+"""Key-figure callouts: each figure defined once in a data file, placed in a chapter by a
+one-line shortcode, checked against the text that states it, and listed "At a glance".
+
+Authors write ``<!-- key-figure: some-id -->`` on its own line right after the paragraph that
+states the figure, and ``<!-- at-a-glance -->`` where the home page lists every figure. The
+figures live in the YAML file named by ``extra: key_figures: file:`` (``data/figures.yml``).
+
+Events, all at priority 0 (``PRIORITY``):
+- ``on_config``: reset state, validate ``extra.key_figures``, read and check the figures file.
+- ``on_nav``: runs after ``citations.py``'s (priority 100), whose notes it reads: find every
+  shortcode of every page and check it (known id, stated once, value in the chapter's prose
+  and in the paragraph above, source in the .bib and cited in the chapter).
+- ``on_page_markdown``: runs after ``citations.py`` (100) and mkdocs-bibtex (a plugin at 0,
+  and plugins run before hooks at equal priority): expand the shortcodes from the templates
+  in ``overrides/partials/key-figures/``. The output holds no ``[@key]`` and no note marker,
+  so note numbers are untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import _bibtex_adapter as adapter
+import _key_figures as kf
+import _notes
+from markupsafe import Markup
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError, PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
+
+log = get_plugin_logger("key_figures")
+
+PRIORITY = 0
+SHORTCODE_HELP = "write <!-- key-figure: some-id --> (the figure's id) or <!-- at-a-glance -->, alone on its line"
+
+
+class KeyFiguresOptions(Config):
+    """Options under ``extra: key_figures:`` in mkdocs.yml."""
+
+    file = c.Type(str, default="data/figures.yml")
+    """The figures file (YAML list of id, value, label, as_of, source), relative to mkdocs.yml."""
+
+
+@dataclass
+class Placement:
+    """Where a figure's callout stands."""
+
+    page: str  # src_uri
+    line: int  # line of the shortcode in the page's file
+    anchor: str  # id of the paragraph that states the figure
+    note: int | None  # number of the page's note citing the figure's source
+    chapter: str  # title of the page
+
+
+@dataclass
+class _State:
+    """What one build knows; replaced at the start of every build (``on_config``)."""
+
+    where: str = "data/figures.yml"  # the figures file as shown in messages
+    exists: bool = False
+    figures: dict[str, kf.Figure] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)  # ids defined with errors -> line
+    placements: dict[str, Placement] = field(default_factory=dict)  # figure id -> its callout
+    groups: dict[str, list[list[str]]] = field(default_factory=dict)  # src_uri -> ids of each group
+    paths: dict[str, str] = field(default_factory=dict)  # src_uri -> path shown in messages
+
+
+_state = _State()
+
+
+def options(config: MkDocsConfig) -> KeyFiguresOptions:
+    """``extra.key_figures`` validated; an unknown key is a warning, a wrong type an error."""
+    raw = (config.extra or {}).get("key_figures") or {}
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{config.config_file_path}: extra.key_figures must be a mapping (file: ...).")
+    opts = KeyFiguresOptions(config_file_path=config.config_file_path)
+    opts.load_dict(raw)
+    failed, warnings = opts.validate()
+    for key, error in failed:
+        raise ConfigurationError(f"{config.config_file_path}: extra.key_figures.{key}: {error}")
+    for key, warning in warnings:
+        log.warning(f"{config.config_file_path}: extra.key_figures.{key}: {warning}")
+    return opts
+
+
+@event_priority(PRIORITY)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _state
+    _state = _State()
+    base = Path(config.config_file_path).resolve().parent
+    path = (base / options(config).file).resolve()
+    _state.where = kf.display_path(path, base)
+    _state.exists = path.is_file()
+    if not _state.exists:
+        return config  # no figures; a shortcode then reports an unknown id naming the missing file
+    try:
+        figures, problems = kf.load_figures(path.read_text(encoding="utf-8"), _state.where)
+    except kf.FiguresFileError as error:
+        raise PluginError(f"{_state.where}:{error.line}: {error}") from error
+    for problem in problems:
+        log.warning(str(problem))
+        if problem.figure:
+            _state.rejected.setdefault(problem.figure, problem.line)
+    _state.figures = {figure.id: figure for figure in figures}
+    return config
+
+
+def _pages_in_order(nav: Navigation, files: Files) -> list:
+    in_nav = [page.file for page in nav.pages]
+    seen = {file.src_uri for file in in_nav}
+    return in_nav + sorted((f for f in files.documentation_pages() if f.src_uri not in seen), key=lambda f: f.src_uri)
+
+
+def check_page(src_uri: str, rel: str, source: str, nav_title: str | None, bib_keys) -> None:
+    """Find and check the callouts of one page; record where each figure's callout stands."""
+    body, _meta = get_data(source)
+    offset = kf.body_offset(source, body)
+    shortcodes, malformed = kf.find_shortcodes(body)
+    for line, text in malformed:
+        log.warning(f"{rel}:{line + offset}: malformed shortcode {text!r}: {SHORTCODE_HELP}")
+    groups = kf.group_callouts(body, shortcodes)
+    _state.groups[src_uri] = [list(group.ids) for group in groups]
+    if not groups:
+        return
+    lines = body.splitlines()
+    chapter = kf.prose(body)
+    notes = _notes.current.on_page(src_uri)
+    title = nav_title or kf.title_of(body) or src_uri
+    for group in groups:
+        paragraph = group.paragraph
+        paragraph_text = kf.prose("\n".join(lines[paragraph[0] - 1: paragraph[1]])) if paragraph else ""
+        file_paragraph = (paragraph[0] + offset, paragraph[1] + offset) if paragraph else (0, 0)
+        for figure_id, body_line in zip(group.ids, group.lines, strict=True):
+            at = f"{rel}:{body_line + offset}"
+            figure = _state.figures.get(figure_id)
+            if figure is None:
+                log.warning(f"{at}: {_unknown(figure_id)}")
+                continue
+            if figure_id in _state.placements:
+                first = _state.placements[figure_id]
+                log.warning(
+                    f"{at}: figure {figure_id!r} already has a callout at "
+                    f"{_rel_of(first.page)}:{first.line}; a figure is stated once: remove one"
+                )
+                continue
+            defined = f"({_state.where}:{figure.lines['value']})"
+            if not kf.contains(chapter, figure.value):
+                log.warning(
+                    f"{at}: figure {figure_id!r} has value {figure.value!r} {defined}, which the text of "
+                    f"{rel} does not contain: give the value exactly as the chapter words it"
+                )
+            elif paragraph is None:
+                log.warning(
+                    f"{at}: the callout of figure {figure_id!r} must stand right after the paragraph "
+                    "that states it (leave one blank line between them)"
+                )
+            elif not kf.contains(paragraph_text, figure.value):
+                stated = kf.block_stating(body, figure.value)
+                log.warning(
+                    f"{at}: the paragraph above (line {paragraph[0] + offset}) does not state {figure.value!r} "
+                    f"{defined}; line {(stated or 0) + offset} does: move the callout after that paragraph"
+                )
+            note = kf.nearest_note(notes, figure.source, file_paragraph)
+            if figure.source in bib_keys and note is None:
+                log.warning(
+                    f"{at}: the source of figure {figure_id!r}, {figure.source!r} "
+                    f"({_state.where}:{figure.lines['source']}), is not cited in {rel}: cite it in the "
+                    "paragraph that states the figure, or correct the figure's source"
+                )
+            _state.placements[figure_id] = Placement(
+                src_uri, body_line + offset, group.anchor, note.number if note else None, title
+            )
+
+
+def _rel_of(src_uri: str) -> str:
+    return _state.paths.get(src_uri, src_uri)
+
+
+def _unknown(figure_id: str) -> str:
+    if figure_id in _state.rejected:
+        line = _state.rejected[figure_id]
+        return f"figure {figure_id!r} is defined with errors at {_state.where}:{line}: fix it there"
+    if not _state.exists:
+        return f"unknown figure {figure_id!r}: the figures file {_state.where} does not exist"
+    known = ", ".join(sorted(_state.figures)) or "none"
+    return f"unknown figure {figure_id!r}: no figure with that id in {_state.where} (known: {known})"
+
+
+@event_priority(PRIORITY)
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    bib_keys = set(adapter.bib_data(config).entries.keys())
+    bib_names = ", ".join(p.name for p in adapter.bib_files(config))
+    for figure in _state.figures.values():
+        if figure.source not in bib_keys:
+            log.warning(
+                f"{_state.where}:{figure.lines['source']}: figure {figure.id!r} has source {figure.source!r}, "
+                f"which is not a key in {bib_names}: give the citation key of its source"
+            )
+    titles = {page.file.src_uri: page.title for page in nav.pages}
+    for file in _pages_in_order(nav, files):
+        _state.paths[file.src_uri] = f"{Path(config.docs_dir).name}/{file.src_uri}"
+    for file in _pages_in_order(nav, files):
+        check_page(file.src_uri, _rel_of(file.src_uri), file.content_string, titles.get(file.src_uri), bib_keys)
+    for figure in _state.figures.values():
+        if figure.id not in _state.placements:
+            log.warning(
+                f"{_state.where}:{figure.line}: figure {figure.id!r} has no callout: add "
+                f"<!-- key-figure: {figure.id} --> after the paragraph that states it"
+            )
+    return nav
+
+
+def _href(target_src: str, fragment: str, page: Page, files: Files) -> str:
+    if target_src == page.file.src_uri:
+        return f"#{fragment}"
+    target = files.get_file_from_path(target_src)
+    return f"{get_relative_url(target.url, page.file.url)}#{fragment}"
+
+
+def figure_context(figure: kf.Figure, placement: Placement, page: Page, files: Files) -> dict:
+    """What the templates show of one figure, with links relative to `page`."""
+    short = _notes.current.short_forms.get(figure.source)
+    return {
+        "id": figure.id,
+        "value": figure.value,
+        "label": figure.label,
+        "as_of": figure.as_of,
+        "as_of_text": figure.as_of_text,
+        "source_html": Markup(kf.strip_links(short)) if short else figure.source,
+        "source_href": _href(placement.page, f"fn:{placement.note}", page, files) if placement.note else None,
+        "note": placement.note,
+        "href": _href(placement.page, placement.anchor, page, files),
+        "chapter": placement.chapter,
+    }
+
+
+@event_priority(PRIORITY)
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    shortcodes, _malformed = kf.find_shortcodes(markdown)  # malformed ones were reported in on_nav
+    if not shortcodes:
+        return markdown
+    src = page.file.src_uri
+    groups = kf.group_callouts(markdown, shortcodes)
+    if [g.ids for g in groups] != _state.groups.get(src, []):
+        raise PluginError(
+            f"{_rel_of(src)}: its key-figure shortcodes changed between reading the site and rendering "
+            "the page (another hook edited them): run that hook after key_figures."
+        )
+    env = config.theme.get_env()
+    lines = markdown.splitlines()
+    edits: list[tuple[int, int, list[str]]] = []  # (start, end) 0-based slice of lines -> replacement
+    for group in groups:
+        shown = [
+            figure_context(_state.figures[i], _state.placements[i], page, files)
+            for i in group.ids
+            if i in _state.figures and i in _state.placements and _state.placements[i].anchor == group.anchor
+        ]
+        html = env.get_template("partials/key-figures/callouts.html").render(figures=shown).strip() if shown else ""
+        edits.append((group.lines[0] - 1, group.lines[-1], ["", html, ""]))
+        if group.paragraph:
+            last = group.paragraph[1]
+            edits.append((last, last, [f"{{: #{group.anchor} }}"]))
+    for code in (s for s in shortcodes if s.kind == "glance"):
+        cards = [
+            figure_context(figure, _state.placements[figure.id], page, files)
+            for figure in _state.figures.values()
+            if figure.id in _state.placements
+        ]
+        block = env.get_template("partials/key-figures/at-a-glance.html").render(figures=cards).strip()
+        edits.append((code.line - 1, code.line, ["", block, ""]))
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        lines[start:end] = replacement
+    return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
