@@ -1,0 +1,258 @@
+"""The note's own bibliographic record: one source (``extra: publication:`` in mkdocs.yml),
+validated here, from which ``publication_meta.py`` (cite-this block, .bib/.ris files, meta
+tags) and ``print_edition.py`` (print page, PDF) derive everything they show.
+
+Pure functions only: no MkDocs events here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class AuthorConfig(base.Config):
+    given = c.Type(str)  # given names, as printed: "Muhammad Tahir"
+    family = c.Type(str)  # family name: "Mahmood"
+    honorific = c.Optional(c.Type(str))  # shown before the name on the site only: "Dr"
+    affiliation = c.Type(str)  # the author's institution, for citation_author_institution and CITATION.cff
+
+
+class PublicationConfig(base.Config):
+    title = c.Type(str)  # the note's title, as on its title page
+    author = c.SubConfig(AuthorConfig)
+    series = c.Type(str)  # "Research Note Series"
+    number = c.Type(str)  # the paper's number in the series, as text: "2"
+    date = c.Type(str)  # publication date: "YYYY", "YYYY-MM" or "YYYY-MM-DD" (quote it in YAML)
+    publisher = c.Type(str)  # the issuing body
+    place = c.Optional(c.Type(str))  # place of publication, for the Chicago entry
+    language = c.Type(str, default="en")
+    url = c.Optional(c.Type(str))  # the note's address; leave unset to use site_url
+    pdf = c.Type(bool, default=True)  # build the PDF edition during `mkdocs build`
+    pdf_timeout = c.Type((int, float), default=60)  # seconds before the PDF build is reported as too slow
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The validated record, with the forms every output needs."""
+
+    title: str
+    given: str
+    family: str
+    honorific: str | None
+    affiliation: str
+    series: str
+    number: str
+    year: str
+    month: int | None
+    day: int | None
+    publisher: str
+    place: str | None
+    language: str
+    url: str
+    pdf: bool
+    pdf_timeout: float
+
+    @property
+    def author_display(self) -> str:
+        """"Dr Muhammad Tahir Mahmood"."""
+        return " ".join(part for part in (self.honorific, self.given, self.family) if part)
+
+    @property
+    def author_inverted(self) -> str:
+        """"Mahmood, Muhammad Tahir" (bibliographies, BibTeX, RIS, Highwire)."""
+        return f"{self.family}, {self.given}"
+
+    @property
+    def date_text(self) -> str:
+        """"November 2023" (Chicago)."""
+        if self.month is None:
+            return self.year
+        if self.day is None:
+            return f"{MONTHS[self.month - 1]} {self.year}"
+        return f"{MONTHS[self.month - 1]} {self.day}, {self.year}"
+
+    @property
+    def iso_date(self) -> str:
+        """"2023-11" (Dublin Core, W3CDTF)."""
+        return "-".join(part for part in (self.year, _two(self.month), _two(self.day)) if part)
+
+    @property
+    def slug(self) -> str:
+        """File name stem of the downloads: "afghanistan-and-pakistan-friends-or-foes"."""
+        return slugify(self.title)
+
+    @property
+    def key(self) -> str:
+        """BibTeX key: family name, year, first word of the title of four letters or more."""
+        words = [w for w in slugify(self.title).split("-") if len(w) >= 4] or ["note"]
+        return f"{slugify(self.family).replace('-', '')}{self.year}{words[0]}"
+
+    def files(self) -> dict[str, str]:
+        """Site paths of the downloads."""
+        names = {"bib": f"{self.slug}.bib", "ris": f"{self.slug}.ris", "print": "print/"}
+        if self.pdf:
+            names["pdf"] = f"{self.slug}.pdf"
+        return names
+
+
+def _two(value: int | None) -> str | None:
+    return None if value is None else f"{value:02d}"
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def load(config: MkDocsConfig) -> tuple[Publication, list[str]]:
+    """Validate ``extra.publication``; returns the record and the warnings (unknown keys).
+
+    Raises PluginError naming mkdocs.yml for a missing or wrong option."""
+    where = config.config_file_path or "mkdocs.yml"
+    raw = (config.extra or {}).get("publication")
+    if not isinstance(raw, dict):
+        raise PluginError(f"{where}: 'extra: publication:' is missing: the note's title, author, series, "
+                          "number, date and publisher are set there (README: 'Cite this note').")
+    options = PublicationConfig(config_file_path=where)
+    options.load_dict(raw)
+    errors, warnings = options.validate()
+    if errors:
+        text = "; ".join(f"{key}: {error}" for key, error in errors)
+        raise PluginError(f"{where}: extra.publication: {text}")
+    match = DATE.match(options.date.strip())
+    if not match:
+        raise PluginError(f"{where}: extra.publication.date {options.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD "
+                          "(quote it in YAML: date: \"2023-11\").")
+    url = options.url or config.site_url or ""
+    if url and not url.endswith("/"):
+        url += "/"
+    author = options.author
+    record = Publication(
+        title=options.title.strip(), given=author.given.strip(), family=author.family.strip(),
+        honorific=(author.honorific or "").strip() or None, affiliation=author.affiliation.strip(),
+        series=options.series.strip(), number=options.number.strip(), year=match["year"],
+        month=int(match["month"]) if match["month"] else None, day=int(match["day"]) if match["day"] else None,
+        publisher=options.publisher.strip(), place=(options.place or "").strip() or None,
+        language=options.language, url=url, pdf=options.pdf, pdf_timeout=float(options.pdf_timeout),
+    )
+    messages = [f"{where}: extra.publication: {key}: {message}" for key, message in warnings]
+    messages += consistency(record, config, where)
+    return record, messages
+
+
+def consistency(pub: Publication, config: MkDocsConfig, where: str) -> list[str]:
+    """The few site settings that repeat the record must agree with it."""
+    problems = []
+    if config.site_name != pub.title:
+        problems.append(f"{where}: site_name {config.site_name!r} differs from extra.publication.title {pub.title!r}.")
+    if config.site_author and config.site_author != pub.author_display:
+        problems.append(f"{where}: site_author {config.site_author!r} differs from the author in "
+                        f"extra.publication ({pub.author_display!r}).")
+    if config.site_url and pub.url and pub.url.rstrip("/") != config.site_url.rstrip("/"):
+        problems.append(f"{where}: extra.publication.url {pub.url!r} differs from site_url {config.site_url!r}: "
+                        "leave url unset to use site_url.")
+    return problems
+
+
+# ----------------------------------------------------------------------------- derived forms
+def bibtex(pub: Publication) -> str:
+    """A BibTeX @techreport entry (also read by biblatex, Zotero, Mendeley)."""
+    fields = [
+        ("author", f"{{{_bib_escape(pub.author_inverted)}}}"),
+        ("title", f"{{{{{_bib_escape(pub.title)}}}}}"),  # double braces keep the title's capitals
+        ("type", f"{{{_bib_escape(pub.series)}}}"),
+        ("number", f"{{{_bib_escape(pub.number)}}}"),
+        ("institution", f"{{{_bib_escape(pub.publisher)}}}"),
+    ]
+    if pub.place:
+        fields.append(("address", f"{{{_bib_escape(pub.place)}}}"))
+    fields.append(("year", f"{{{pub.year}}}"))
+    if pub.month:
+        fields.append(("month", MONTHS[pub.month - 1][:3].lower()))
+    if pub.url:
+        fields.append(("url", f"{{{pub.url}}}"))
+    fields.append(("language", f"{{{pub.language}}}"))
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@techreport{{{pub.key},\n{body},\n}}\n"
+
+
+def _bib_escape(text: str) -> str:
+    return re.sub(r"([&%$#_])", r"\\\1", text)
+
+
+def ris(pub: Publication) -> str:
+    """An RIS record (type RPRT) for EndNote, Zotero, Mendeley; CRLF line ends as the format asks."""
+    date = "/".join((pub.year, _two(pub.month) or "", _two(pub.day) or "", ""))
+    lines = [
+        ("TY", "RPRT"), ("AU", pub.author_inverted), ("TI", pub.title), ("T3", pub.series),
+        ("VL", pub.number), ("PY", pub.year), ("DA", date), ("PB", pub.publisher),
+    ]
+    if pub.place:
+        lines.append(("CY", pub.place))
+    if pub.url:
+        lines.append(("UR", pub.url))
+    lines += [("LA", pub.language), ("ER", "")]
+    return "".join(f"{tag}  - {value}".rstrip() + "\r\n" for tag, value in lines)
+
+
+def meta_tags(pub: Publication, *, page_title: str | None, description: str, page_url: str,
+              site_name: str, pdf_url: str | None) -> list[dict[str, str]]:
+    """Highwire (Google Scholar), Dublin Core, Open Graph and Twitter card tags for one page.
+
+    Each item: ``attr`` ("name" or "property"), ``key`` and ``content``."""
+    title = f"{page_title} - {site_name}" if page_title and page_title != site_name else site_name
+    date = "/".join(part for part in (pub.year, _two(pub.month), _two(pub.day)) if part)
+    tags: list[tuple[str, str, str]] = [
+        ("name", "citation_title", pub.title),
+        ("name", "citation_author", pub.author_inverted),
+        ("name", "citation_author_institution", pub.affiliation),
+        ("name", "citation_publication_date", date),
+        ("name", "citation_technical_report_institution", pub.publisher),
+        ("name", "citation_technical_report_number", pub.number),
+        ("name", "citation_publisher", pub.publisher),
+        ("name", "citation_language", pub.language),
+    ]
+    if pub.url:
+        tags.append(("name", "citation_abstract_html_url", pub.url))
+        tags.append(("name", "citation_fulltext_html_url", pub.url + "print/"))
+    if pdf_url:
+        tags.append(("name", "citation_pdf_url", pdf_url))
+    tags += [
+        ("name", "DC.title", pub.title),
+        ("name", "DC.creator", pub.author_inverted),
+        ("name", "DC.date", pub.iso_date),
+        ("name", "DC.publisher", pub.publisher),
+        ("name", "DC.type", "Text"),
+        ("name", "DC.format", "text/html"),
+        ("name", "DC.language", pub.language),
+        ("name", "DC.relation.ispartof", pub.series),
+    ]
+    if pub.url:
+        tags.append(("name", "DC.identifier", pub.url))
+    tags += [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", site_name),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+    ]
+    if page_url:
+        tags.append(("property", "og:url", page_url))
+    tags += [
+        ("property", "article:author", pub.author_display),
+        ("property", "article:published_time", pub.iso_date),
+        ("name", "twitter:card", "summary"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", description),
+    ]
+    return [{"attr": attr, "key": key, "content": content} for attr, key, content in tags]

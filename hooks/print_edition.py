@@ -1,0 +1,192 @@
+"""The print edition: the whole note on one page (``print/index.html``), and its PDF.
+
+The edition is assembled from the pages' rendered HTML, so the notes keep the numbers the
+citations hook gave them (1-15 across the chapters) and every other hook's output is in it.
+Each page becomes one section; its ids get the section's prefix and its links to other
+pages of the note become links inside the edition.
+
+Events:
+- ``on_config``: reset state, read ``extra.publication`` (``pdf: true`` builds the PDF).
+- ``on_nav``: keep the reading order (the nav, then pages outside it, as the notes are numbered).
+- ``on_page_content`` (priority -100, after every other hook): keep each page's HTML.
+- ``on_post_build``: write ``print/index.html``; with ``pdf: true``, render it to
+  ``<slug>.pdf`` with WeasyPrint, which may read local files only (never the network).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import _publication
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+log = get_plugin_logger("print_edition")
+
+PRINT_PATH = "print/index.html"
+ID_ATTRS = ("id",)
+IDREF_ATTRS = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "headers")
+DROP_CLASSES = ("headerlink", "cite-this", "md-source-file")  # web-only parts
+DROP = " or ".join([f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in DROP_CLASSES]
+                   + ["@id='cite-this-note'", "self::script"])
+_BASE = "http://site.invalid/"  # resolves relative links; never fetched
+
+
+@dataclass
+class Section:
+    src_uri: str
+    url: str  # the page's URL in the site ("" for the home page)
+    title: str
+    html: str  # the page's rendered content
+
+    @property
+    def anchor(self) -> str:
+        return _publication.slugify(self.url) or "home"
+
+
+_order: list[str] = []
+_sections: dict[str, Section] = {}
+_state: dict[str, _publication.Publication] = {}
+
+
+@event_priority(100)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _order.clear()
+    _sections.clear()
+    _state["pub"], _warnings = _publication.load(config)  # publication_meta.py reports the warnings
+    return config
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    in_nav = [page.file.src_uri for page in nav.pages]
+    rest = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in set(in_nav))
+    _order[:] = in_nav + rest
+    return nav
+
+
+@event_priority(-100)
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    _sections[page.file.src_uri] = Section(page.file.src_uri, page.url, page.title or "", html)
+    return html
+
+
+# ----------------------------------------------------------------------------- assembly
+def _prefix_ids(root, prefix: str) -> None:
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attr in ID_ATTRS:
+            if element.get(attr):
+                element.set(attr, prefix + element.get(attr))
+        for attr in IDREF_ATTRS:
+            if element.get(attr):
+                element.set(attr, " ".join(prefix + ref for ref in element.get(attr).split()))
+
+
+def rewrite_href(href: str, section: Section, anchors: dict[str, str], site_url: str) -> str:
+    """A link of ``section``'s page, as a link of the print edition.
+
+    anchors: page URL ("" for home, "chapter/") -> section anchor."""
+    if href.startswith("#"):
+        return f"#{anchors[section.url]}--{href[1:]}" if len(href) > 1 else f"#{anchors[section.url]}"
+    absolute = urljoin(_BASE + section.url, href)
+    if not absolute.startswith(_BASE):
+        return href  # another site, mailto:, ...
+    parts = urlsplit(absolute)
+    path = posixpath.normpath(parts.path.lstrip("/")) if parts.path.strip("/") else ""
+    path = "" if path in (".", "index.html") else path
+    for candidate in (path, path + "/", path.removesuffix("index.html")):
+        if candidate in anchors:
+            anchor = anchors[candidate]
+            return f"#{anchor}--{parts.fragment}" if parts.fragment else f"#{anchor}"
+    target = path + ("#" + parts.fragment if parts.fragment else "")
+    return site_url + target if site_url else "../" + target
+
+
+def section_html(section: Section, anchors: dict[str, str], site_url: str) -> str:
+    """One page's content with prefixed ids, in-edition links and no web-only parts."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fragment_fromstring(section.html, create_parent="div")
+    for element in root.xpath(f".//*[{DROP}]"):
+        element.drop_tree()
+    prefix = anchors[section.url] + "--"
+    _prefix_ids(root, prefix)
+    for link in root.iter("a"):
+        href = link.get("href")
+        if href:
+            link.set("href", rewrite_href(href, section, anchors, site_url))
+    return "".join(lxml_html.tostring(child, encoding="unicode") for child in root) if len(root) else ""
+
+
+def edition_html(sections: list[Section], pub: _publication.Publication, config: MkDocsConfig,
+                 meta: list[dict[str, str]]) -> str:
+    from markupsafe import Markup
+
+    anchors = {s.url: s.anchor for s in sections}
+    parts = [{"anchor": s.anchor, "title": s.title, "is_home": s.url == "",
+              "html": Markup(section_html(s, anchors, pub.url))} for s in sections]
+    template = config.theme.get_env().get_template("partials/print-edition/edition.html")
+    return template.render(pub=pub, sections=parts, config=config, publication_meta=meta,
+                           built=time.strftime("%Y-%m-%d", time.gmtime()))
+
+
+# ----------------------------------------------------------------------------- PDF
+def local_only_fetcher(url: str, timeout: int = 10, ssl_context=None):
+    """WeasyPrint's url_fetcher: local files and data: URLs only; the build stays offline."""
+    import weasyprint
+
+    if url.startswith(("file:", "data:")):
+        return weasyprint.default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+    raise ValueError(f"the PDF build reads local files only, not {url}")
+
+
+def write_pdf(html: str, base_dir: Path, target: Path) -> float:
+    """Render the print edition to ``target``; returns the seconds it took."""
+    import logging
+
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:  # OSError: Pango (a system library) is missing
+        raise PluginError(
+            f"print_edition: the PDF needs WeasyPrint and Pango ({error}). Run `make build` (it installs "
+            "them), or set extra.publication.pdf: false in mkdocs.yml."
+        ) from error
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    start = time.perf_counter()
+    document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=local_only_fetcher)
+    document.write_pdf(target)
+    return time.perf_counter() - start
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    pub = _state["pub"]
+    sections = [_sections[src] for src in _order if src in _sections]
+    if not sections:
+        return
+    site_dir = Path(config.site_dir)
+    pdf_url = pub.url + pub.files()["pdf"] if pub.url and pub.pdf else None
+    meta = _publication.meta_tags(pub, page_title="Print edition", description=config.site_description or pub.title,
+                                  page_url=pub.url + "print/" if pub.url else "", site_name=config.site_name,
+                                  pdf_url=pdf_url)
+    html = edition_html(sections, pub, config, meta)
+    target = site_dir / PRINT_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    if not pub.pdf:
+        return
+    pdf = site_dir / pub.files()["pdf"]
+    seconds = write_pdf(html, target.parent, pdf)
+    log.info(f"PDF edition: {pdf.name} ({pdf.stat().st_size // 1024} KB) in {seconds:.1f} s")
+    if seconds > pub.pdf_timeout:
+        log.warning(f"the PDF edition took {seconds:.0f} s (over extra.publication.pdf_timeout, "
+                    f"{pub.pdf_timeout:.0f} s): set pdf: false in mkdocs.yml while writing.")
