@@ -69,6 +69,26 @@ def full_bib_command(config: MkDocsConfig) -> str:
     return plugin(config).config.full_bib_command
 
 
+def share_parsed_library(config: MkDocsConfig, parsed: dict[Path, Any]) -> None:
+    """Let mkdocs-bibtex reuse the libraries the citation hook has already parsed (and
+    checked) instead of parsing every .bib file a second time. `parsed`: path -> pybtex
+    BibliographyData. Any other file falls through to pybtex's own parse_file.
+
+    MkDocs keeps one instance of a plugin that has `on_startup` for the whole process, and
+    mkdocs-bibtex then skips loading a .bib older than its last load, even the .bib of
+    another site: forget that, so it always takes this build's library."""
+    import mkdocs_bibtex.registry as registry
+    from pybtex.database import parse_file
+
+    plugin(config).last_configured = None
+
+    def parse_once(filename, *args, **kwargs):
+        found = parsed.get(Path(filename).resolve())
+        return found if found is not None else parse_file(filename, *args, **kwargs)
+
+    registry.parse_file = parse_once
+
+
 def bib_data(config: MkDocsConfig) -> Any:
     """mkdocs-bibtex's parsed library (after its ``on_config``)."""
     registry = getattr(plugin(config), "registry", None)

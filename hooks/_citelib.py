@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
+import os
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -270,9 +273,10 @@ def parse_pandoc_html(output: str, count: int) -> Rendered:
             f"pandoc returned {len(parser.notes)} notes for {count} citations; "
             "a citation's syntax is not one pandoc reads"
         )
-    notes = [clean_html("".join(parser.notes[number])) for number in range(1, count + 1)]
-    bibliography = {key: clean_html("".join(parts)) for key, parts in parser.entries.items()}
-    return Rendered(notes=notes, bibliography=bibliography)
+    fragments = ["".join(parser.notes[number]) for number in range(1, count + 1)]
+    fragments += ["".join(parts) for parts in parser.entries.values()]
+    cleaned = clean_many(fragments)
+    return Rendered(notes=cleaned[:count], bibliography=dict(zip(parser.entries, cleaned[count:], strict=True)))
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -328,11 +332,18 @@ class _Cleaner(HTMLParser):
 
 
 def clean_html(fragment: str) -> str:
+    return clean_many([fragment])[0]
+
+
+_SEPARATOR = "\x00"
+
+
+def clean_many(fragments: list[str]) -> list[str]:
+    """clean_html for many fragments in one parser pass (each fragment is balanced HTML)."""
     cleaner = _Cleaner()
-    cleaner.feed(fragment)
+    cleaner.feed(_SEPARATOR.join(fragment.replace(_SEPARATOR, "") for fragment in fragments))
     cleaner.close()
-    text = "".join(cleaner.out)
-    return re.sub(r"\s+", " ", text).strip()
+    return [re.sub(r"\s+", " ", part).strip() for part in "".join(cleaner.out).split(_SEPARATOR)]
 
 
 def cache_key(*parts: str | bytes) -> str:
@@ -352,3 +363,25 @@ def body_line_offset(source: str, body: str) -> int:
     """Lines before `body` in `source` (the front matter MkDocs strips), so that a line of the
     body can be reported as a line of the file."""
     return source[: len(source) - len(body)].count("\n") if source.endswith(body) else 0
+
+
+def read_cache(path: Path) -> Rendered | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Rendered(notes=list(data["notes"]), bibliography=dict(data["bibliography"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_cache(folder: Path, name: str, rendered: Rendered) -> None:
+    """Write atomically, keeping only this one result in the folder."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.json"):
+            old.unlink(missing_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"notes": rendered.notes, "bibliography": list(rendered.bibliography.items())}, out)
+        os.replace(temporary, folder / name)
+    except OSError:
+        pass  # a read-only checkout still builds; it just renders again next time

@@ -10,7 +10,10 @@ Events (priority 100, so they run before mkdocs-bibtex, whose events are at 0):
   schemes), naming file and line.
 - ``on_nav``: read every page in reading order (the nav, then pages outside it), check each
   citation's keys and cited entries, and run pandoc's citeproc once for all citations.
+- ``on_env``: keep the theme's Jinja environment for the note templates.
 - ``on_page_markdown``: put the note markers, the page's notes and the bibliography in place.
+
+pandoc's output is cached by the content of its inputs (see ``render``).
 """
 
 from __future__ import annotations
@@ -35,10 +38,12 @@ log = get_plugin_logger("citations")
 logging.getLogger("pybtex").setLevel(logging.ERROR)
 
 PRIORITY = 100
+CACHE_VERSION = "citations-1"  # bump when the rendering of notes changes
 _RENDER_CACHE: dict[str, lib.Rendered] = {}  # content-addressed: same inputs, same output
 _entry_where: dict[str, tuple[Path, int]] = {}  # lower-cased key -> (.bib file, line)
 _citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found in on_nav
 _paths: dict[str, str] = {}  # src_uri -> path shown in messages
+_env: dict[str, object] = {}  # the theme's Jinja environment of this build (on_env)
 
 
 def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
@@ -67,9 +72,10 @@ def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
     )
 
 
-def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem]]:
-    """Parse one .bib file strictly. Returns each entry's line and the non-fatal problems;
-    raises PluginError naming file and line for a malformed file or a duplicate key."""
+def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem], object]:
+    """Parse one .bib file strictly. Returns each entry's line, the non-fatal problems and the
+    parsed library; raises PluginError naming file and line for a malformed file or a
+    duplicate key."""
     from pybtex.database import parse_string
     from pybtex.exceptions import PybtexError
     from pybtex.scanner import PybtexSyntaxError
@@ -96,7 +102,7 @@ def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem]]:
                 lib.BibProblem(path, lines.get(key.lower(), 1),
                                f"entry {key!r} has url {url!r}: only http:// and https:// links are allowed")
             )
-    return lines, problems
+    return lines, problems, data
 
 
 @event_priority(PRIORITY)
@@ -105,16 +111,25 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _entry_where.clear()
     _citations.clear()
     _paths.clear()
+    _env.clear()
     base = adapter.config_dir(config)
     csl = resolve_csl(adapter.csl_option(config), base, config.config_file_path)
     adapter.set_csl_file(config, csl)
+    parsed = {}
     for path in adapter.bib_files(config):
-        lines, problems = check_bib_file(path)
+        lines, problems, parsed[path] = check_bib_file(path)
         for key, line in lines.items():
             _entry_where.setdefault(key, (path, line))
         for problem in problems:
             log.warning(str(problem))
+    adapter.share_parsed_library(config, parsed)
     return config
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Keep the build's Jinja environment: the theme's loader, overrides first."""
+    _env["env"] = env
+    return env
 
 
 def reading_order(nav: Navigation, files: Files) -> list:
@@ -180,24 +195,36 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool) -> lib.Rendered:
-    """Run pandoc's citeproc once for every citation of the site (cached by content)."""
+    """Run pandoc's citeproc once for every citation of the site.
+
+    The result depends only on the citations (not the prose around them), the CSL file, the
+    .bib files and pandoc itself, so it is cached by their content: in memory across
+    `mkdocs serve` rebuilds, and on disk under `.cache/plugin/citations/` beside mkdocs.yml."""
+    if not citations and not full_bibliography:
+        return lib.Rendered(notes=[])
     import pypandoc
 
     bib_files = adapter.bib_files(config)
     csl = Path(adapter.csl_option(config))
+    pandoc = Path(pypandoc.get_pandoc_path())
     document = lib.pandoc_document(citations, full_bibliography)
-    key = lib.cache_key(document, csl.read_bytes(), *(p.read_bytes() for p in bib_files))
-    if key not in _RENDER_CACHE:
-        if not citations and not full_bibliography:
-            return lib.Rendered(notes=[])
+    stat = pandoc.stat()
+    key = lib.cache_key(CACHE_VERSION, f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", document, csl.read_bytes(),
+                        *(p.read_bytes() for p in bib_files))
+    if key in _RENDER_CACHE:
+        return _RENDER_CACHE[key]
+    cache_dir = adapter.config_dir(config) / ".cache" / "plugin" / "citations"
+    rendered = lib.read_cache(cache_dir / f"{key}.json")
+    if rendered is None or len(rendered.notes) != len(citations):
         try:
-            output = lib.run_pandoc(pypandoc.get_pandoc_path(), document, bib_files, csl)
+            output = lib.run_pandoc(str(pandoc), document, bib_files, csl)
             rendered = lib.parse_pandoc_html(output, len(citations))
         except RuntimeError as error:
             raise PluginError(f"citations: {error}") from error
-        _RENDER_CACHE.clear()  # keep one result: the last build's
-        _RENDER_CACHE[key] = rendered
-    return _RENDER_CACHE[key]
+        lib.write_cache(cache_dir, f"{key}.json", rendered)
+    _RENDER_CACHE.clear()  # keep one result: the last build's
+    _RENDER_CACHE[key] = rendered
+    return rendered
 
 
 def _href(target_src: str, fragment: str, page: Page, files: Files) -> str:
@@ -226,7 +253,7 @@ def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
 @event_priority(PRIORITY)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     site = _notes.current
-    env = config.theme.get_env()
+    env = _env.get("env") or config.theme.get_env()
     notes = site.on_page(page.file.src_uri)
     try:
         found = lib.find_citations(markdown)

@@ -87,6 +87,8 @@ def figure_problems(figures: list[Figure], urls: dict[str, str]) -> list[tuple[i
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if "<figure" not in html:
+        return html
     figures = find_figures(html)
     if not figures:
         return html

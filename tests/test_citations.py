@@ -242,3 +242,18 @@ def test_short_form_uses_the_entry_shorttitle(fixture_site):
     result = fixture_site({"index.md": "# Home\n\nA.[@jones2021second] B.[@jones2021second]\n"}, bib=bib)
     assert result.ok, result.text()
     assert [text for _, text, _ in notes(result)][1] == "Jones, “Second Study.”"
+
+
+def test_each_build_reads_its_own_library(tmp_path):
+    """MkDocs keeps one mkdocs-bibtex instance per process; a second site whose .bib is older
+    than the first build must still get its own entries, not the first site's."""
+    import os
+
+    first = make_site(tmp_path / "a", {"index.md": "# A\n\nX.[@smith2020first]\n"}, BIB)
+    assert build(first, tmp_path / "a" / "site").ok
+    other = ENTRY.format(key="lee2019other", author="Lee, Kim", title="Other")
+    second = make_site(tmp_path / "b", {"index.md": "# B\n\nY.[@lee2019other]\n"}, other)
+    os.utime(tmp_path / "b" / "bib" / "references.bib", (1_000_000_000, 1_000_000_000))
+    result = build(second, tmp_path / "b" / "site")
+    assert result.ok, result.text()
+    assert "Kim Lee" in notes(result)[0][1]
