@@ -99,7 +99,8 @@ def make_site(
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
     (docs / "assets").mkdir(parents=True, exist_ok=True)
-    for css in config.get("extra_css", []):
+    scripts = [js["path"] if isinstance(js, dict) else js for js in config.get("extra_javascript", [])]
+    for css in config.get("extra_css", []) + scripts:  # the built pages link them (check_links checks)
         source = ROOT / "docs" / css
         if source.exists():
             (docs / css).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,111 @@
+"""Every link of the built site leads somewhere: each ``href``/``src`` of every HTML file in
+``site_dir`` resolves to a file of the site and, with a fragment, to an element with that id.
+This sees what MkDocs' own validation does not: raw HTML in Markdown, notes, callouts,
+bibliography anchors, the theme's links. ``javascript:`` and ``data:`` links are errors,
+``mailto:`` is accepted, external http(s) links are left to the external check.
+
+On demand (``extra: linkcheck: external: cached|full``; default ``off``, so the build never
+goes online) it also checks every external URL of the pages and of the .bib library online
+(``_linkcheck.py``) and writes the report.
+
+Events:
+- ``on_config``: reset state; validate ``extra: linkcheck`` (a ``Config`` subclass).
+- ``on_files``: keep the pages' sources, to name them in messages.
+- ``on_post_build`` (priority -100, after every other hook has written its files): scan the
+  site; each broken link is a warning naming the page and the link, so ``--strict`` fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import _bibtex_adapter
+import _linkcheck
+import _sitelinks
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError, PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+
+log = get_plugin_logger("check_links")
+
+_options: _linkcheck.LinkcheckConfig | None = None
+_names: dict[str, str] = {}  # site path of each page -> its Markdown source, this build
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _options
+    _names.clear()
+    try:
+        _options, warnings = _linkcheck.load_config(config.extra.get("linkcheck"), config.config_file_path)
+        if _options.external != "off":
+            _linkcheck.report_path(_options.report, _config_dir(config), Path(config.site_dir))
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from error
+    for warning in warnings:
+        log.warning(warning)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    _names.clear()
+    _names.update(_linkcheck.page_names(files, config))
+    return files
+
+
+def describe(problems: list[_sitelinks.Problem], names: dict[str, str]) -> list[str]:
+    """One message per broken link of a page (all its lines), naming page and link."""
+    grouped: dict[tuple[str, str, str], list[int]] = {}
+    for problem in problems:
+        grouped.setdefault((problem.page, problem.link, problem.reason), []).append(problem.line)
+    messages = []
+    for (page, link, reason), lines in grouped.items():
+        numbers = sorted(set(lines))
+        at = f"line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+        where = f"{names[page]} ({page}, {at})" if page in names else f"{page} ({at})"
+        messages.append(f"{where}: {reason}: {link!r}")
+    return messages
+
+
+@event_priority(-100)
+def on_post_build(config: MkDocsConfig) -> None:
+    site_dir = Path(config.site_dir)
+    scans = _sitelinks.scan_site(site_dir)
+    for message in describe(_sitelinks.check_site(site_dir, config.site_url, scans), _names):
+        log.warning(message)
+    if _options is not None and _options.external != "off":
+        check_external(config, scans, _options)
+
+
+def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
+                   options: _linkcheck.LinkcheckConfig) -> None:
+    base = _config_dir(config)
+    sources = _linkcheck.merge(
+        _linkcheck.collect_bib_urls(_bibtex_adapter.bib_files(config), base),
+        _linkcheck.collect_page_urls(scans, config.site_url, _names),
+    )
+    try:
+        import httpx  # noqa: F401 - fail early with the fix
+    except ImportError as error:
+        raise PluginError(
+            f"{config.config_file_path}: extra: linkcheck: external: {options.external} needs httpx "
+            "(pip install -r requirements.txt)"
+        ) from error
+    cache = _linkcheck.Cache(_linkcheck.cache_path(base), options.cache_days)
+    run = _linkcheck.check_external(sources, _linkcheck.Options.from_config(options), cache, options.external)
+    lines = _linkcheck.report_lines(run.results, sources)
+    report = _linkcheck.report_path(options.report, base, Path(config.site_dir))
+    _linkcheck.write_report(report, run, lines)
+    for line in lines:
+        where, url, what, *archived = line.split("\t")
+        message = f"external link {url} ({where}): {what}" + (f"; {archived[0]}" if archived else "")
+        failing = what.split(":", 1)[0] in _linkcheck.FAILING
+        (log.warning if failing else log.info)(message)
+    log.info(
+        f"{len(run.results)} external URLs ({run.online} checked online, {run.cached} from the cache) "
+        f"in {run.seconds:.1f} s: {len(lines)} problem(s); report: {report}"
+    )
+
+
+def _config_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent

@@ -1,0 +1,223 @@
+"""Internal links of the built site (hooks/check_links.py, hooks/_sitelinks.py): every
+href/src resolves to a file of the site and every fragment to an id; a broken one fails the
+strict build naming page and link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import _sitelinks as sl
+import check_links
+import pytest
+from conftest import ROOT, real_config
+
+ONE_ENTRY = """@article{smith2020title,
+  author = {Smith, Jane},
+  title = {A Title about {Pakistan}},
+  journaltitle = {The Journal},
+  date = {2020-01-02},
+  url = {https://example.org/a},
+  urldate = {2023-11-14},
+}
+"""
+# Only the hooks this concern needs: the notes (their anchors are checked) and the check.
+HOOKS = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
+
+
+def warnings_of(result) -> list[str]:
+    return [m for m in result.messages if "check_links" in m or "broken" in m or "not allowed" in m]
+
+
+# --------------------------------------------------------------------------- pure functions
+
+
+def test_scan_html_finds_links_ids_and_lines():
+    scan = sl.scan_html(
+        '<p id="a">x</p>\n<a href="b/#c" name="n">y</a>\n<img src="i.png" srcset="s1.png 1x, s2.png 2x">\n'
+        '<link rel="canonical" href="https://h/">'
+    )
+    assert scan.ids == {"a", "n"}
+    assert [(link.url, link.attr, link.line) for link in scan.links] == [
+        ("b/#c", "href", 2), ("i.png", "src", 3), ("s1.png", "srcset", 3), ("s2.png", "srcset", 3),
+        ("https://h/", "href", 4),
+    ]
+    assert scan.links[-1].rel == "canonical"
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [("javascript:alert(1)", "javascript"), (" JavaScript:x", "javascript"), ("java\nscript:x", "javascript"),
+     ("\x01data:text/html,x", "data"), ("mailto:a@b.c", "mailto"), ("../x/", ""), ("#f", ""),
+     ("https://x.org", "https")],
+)
+def test_scheme_as_a_browser_reads_it(url, scheme):
+    assert sl.scheme_of(url) == scheme
+
+
+def test_base_recognises_the_sites_own_absolute_urls():
+    base = sl.Base.from_site_url("https://Example.github.io/briefing/")
+    assert base.own("https://example.github.io/briefing/conclusion/") == "conclusion/"
+    assert base.own("https://example.github.io/briefing/") == ""
+    assert base.own("https://example.github.io/briefing") == ""
+    assert base.own("https://example.github.io/other/") is None
+    assert base.own("https://elsewhere.org/briefing/") is None
+    assert sl.Base.from_site_url(None).own("https://example.github.io/briefing/") is None
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "chapter").mkdir(parents=True)
+    (site / "assets").mkdir()
+    (site / "assets" / "style.css").write_text("p{}")
+    (site / "index.html").write_text('<h1 id="home">Home</h1><a href="chapter/#s1">c</a>')
+    (site / "chapter" / "index.html").write_text('<h2 id="s1">S</h2><a name="old">o</a>')
+    (site / "404.html").write_text('<a href="/briefing/chapter/">c</a>')
+    return site
+
+
+@pytest.mark.parametrize(
+    ("page", "link", "expected"),
+    [
+        ("index.html", "chapter/", "chapter/index.html"),
+        ("index.html", "chapter", "chapter/index.html"),
+        ("index.html", "./chapter/index.html", "chapter/index.html"),
+        ("chapter/index.html", "..", "index.html"),
+        ("chapter/index.html", "../", "index.html"),
+        ("chapter/index.html", "../assets/style.css?v=1", "assets/style.css"),
+        ("chapter/index.html", "#s1", "chapter/index.html"),
+        ("chapter/index.html", "", "chapter/index.html"),
+        ("404.html", "/briefing/chapter/", "chapter/index.html"),
+        ("404.html", "https://example.github.io/briefing/", "index.html"),
+    ],
+)
+def test_resolve_finds_the_target_file(tiny_site, page, link, expected):
+    base = sl.Base.from_site_url("https://example.github.io/briefing/")
+    assert sl.resolve(link, page, base, tiny_site)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("page", "link", "reason"),
+    [
+        ("index.html", "missing/", "no file 'missing/index.html'"),
+        ("index.html", "assets/style.cs", "no file 'assets/style.cs'"),
+        ("index.html", "../../etc/passwd", "leads outside the site"),
+        ("index.html", "/elsewhere/x/", "outside the site's base path"),
+    ],
+)
+def test_resolve_explains_a_missing_target(tiny_site, page, link, reason):
+    base = sl.Base.from_site_url("https://example.github.io/briefing/")
+    target, _, why = sl.resolve(link, page, base, tiny_site)
+    assert target is None and reason in why
+
+
+def test_check_site_reports_every_kind_of_problem(tiny_site):
+    (tiny_site / "chapter" / "bad.html").write_text(
+        '<a href="index.html#s1">ok</a>\n<a href="index.html#old">ok</a>\n<a href="#top">ok</a>\n'
+        '<a href="mailto:a@b.org">ok</a>\n'
+        '<a href="https://example.org/x">external: not checked here</a>\n'
+        '<a href="index.html#nope">x</a>\n<a href="../nope/">x</a>\n<a href="javascript:void(0)">x</a>\n'
+        '<img src="data:image/png;base64,AAAA">\n<a href="file:///etc/passwd">x</a>\n'
+    )
+    problems = sl.check_site(tiny_site, "https://example.github.io/briefing/")
+    found = {(p.page, p.link, p.line): p.reason for p in problems}
+    assert set(found) == {
+        ("chapter/bad.html", "index.html#nope", 6),
+        ("chapter/bad.html", "../nope/", 7),
+        ("chapter/bad.html", "javascript:void(0)", 8),
+        ("chapter/bad.html", "data:image/png;base64,AAAA", 9),
+        ("chapter/bad.html", "file:///etc/passwd", 10),
+    }
+    assert "no element with id 'nope'" in found[("chapter/bad.html", "index.html#nope", 6)]
+    assert found[("chapter/bad.html", "javascript:void(0)", 8)].startswith("javascript: links are not allowed")
+
+
+def test_describe_names_page_source_lines_and_link():
+    problems = [sl.Problem("a/index.html", "x/", 3, "broken link: no file"),
+                sl.Problem("a/index.html", "x/", 9, "broken link: no file"),
+                sl.Problem("404.html", "y", 1, "broken link: no file")]
+    messages = check_links.describe(problems, {"a/index.html": "docs/a.md"})
+    assert messages == [
+        "docs/a.md (a/index.html, lines 3, 9): broken link: no file: 'x/'",
+        "404.html (line 1): broken link: no file: 'y'",
+    ]
+
+
+# --------------------------------------------------------------------------- strict builds
+
+
+def test_broken_raw_html_link_fails_the_strict_build(fixture_site):
+    result = fixture_site(
+        {"index.md": '# Home\n\nText.\n\n<a href="../nowhere/">a raw link</a>\n'}, bib=ONE_ENTRY, hooks=HOOKS
+    )
+    assert not result.ok
+    assert any("docs/index.md" in m and "'../nowhere/'" in m and "broken link" in m for m in result.messages), \
+        result.text()
+
+
+def test_broken_raw_html_anchor_fails_the_strict_build(fixture_site):
+    result = fixture_site(
+        {
+            "index.md": '# Home\n\n<a href="other/#no-such-heading">there</a>\n',
+            "other.md": "# Other\n\n## A heading\n",
+        },
+        bib=ONE_ENTRY,
+        hooks=HOOKS,
+    )
+    assert not result.ok
+    assert any(
+        "docs/index.md" in m and "other/#no-such-heading" in m and "no element with id 'no-such-heading'" in m
+        for m in result.messages
+    ), result.text()
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,hello"])
+def test_javascript_and_data_links_fail_the_strict_build(fixture_site, link):
+    result = fixture_site(
+        {"index.md": f'# Home\n\n<a href="{link}">click</a>\n'}, bib=ONE_ENTRY, hooks=HOOKS
+    )
+    assert not result.ok
+    scheme = link.split(":")[0]
+    assert any("docs/index.md" in m and link in m and f"{scheme}: links are not allowed" in m
+               for m in result.messages), result.text()
+
+
+def test_good_raw_links_notes_and_mailto_pass(fixture_site):
+    result = fixture_site(
+        {
+            "index.md": '# Home\n\nText.[@smith2020title]\n\n<a href="other/#a-heading">ok</a> '
+                        '<a href="mailto:editor@example.org">mail</a> <a href="#fn:1">note</a>\n',
+            "other.md": "# Other\n\n## A heading\n",
+        },
+        bib=ONE_ENTRY,
+        hooks=HOOKS,
+    )
+    assert result.ok, result.text()
+    assert not warnings_of(result)
+
+
+def test_bad_linkcheck_setting_is_a_configuration_error(fixture_site):
+    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
+                          extra={"linkcheck": {"external": "sometimes"}})
+    assert not result.ok
+    assert "extra: linkcheck" in result.text() and "sometimes" in result.text()
+
+
+def test_unknown_linkcheck_key_is_a_warning(fixture_site):
+    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
+                          extra={"linkcheck": {"external": False, "extrnal": "full"}})
+    assert not result.ok
+    assert any("extrnal" in m for m in result.messages), result.text()
+
+
+def test_report_inside_site_dir_is_refused(fixture_site):
+    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
+                          extra={"linkcheck": {"external": "cached", "report": "site/report.txt"}})
+    assert not result.ok
+    assert "inside site_dir" in result.text()
+
+
+def test_the_real_site_has_no_broken_link(real_site):
+    problems = sl.check_site(real_site.site_dir, real_config().get("site_url"))
+    assert problems == []
+    assert not [m for m in real_site.messages if "broken" in m or "not allowed" in m]
