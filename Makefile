@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint bench browsers clean
+.PHONY: help serve build test lint bench browsers clean pdf-libs pdf-tools
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,12 +24,24 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed-build
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-serve: $(VENV)/.installed-build ## Build and serve with live reload on http://127.0.0.1:8000
+serve: $(VENV)/.installed-build pdf-libs ## Build and serve with live reload on http://127.0.0.1:8000
 	$(BIN)/mkdocs build --strict
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
-build: $(VENV)/.installed-build ## Build the site strictly into site/ (no network needed)
+build: $(VENV)/.installed-build pdf-libs ## Build the site strictly into site/ (no network needed)
 	$(BIN)/mkdocs build --strict --clean
+
+# Debian packages, as root or with password-less sudo (GitHub's runners); else say what is missing.
+apt_install = if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; \
+	then sudo=sudo; else echo "Missing Debian packages: install $(1) (as root)." >&2; exit 1; fi; \
+	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null
+
+pdf-libs: $(VENV)/.installed-build ## Install Pango and a font for the PDF edition (WeasyPrint) when missing
+	@if $(BIN)/python -c 'import weasyprint' >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q .; then :; \
+	else $(call apt_install,libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core); fi
+
+pdf-tools: ## Install Debian's poppler-utils (pdftotext) for the PDF tests when missing
+	@if command -v pdftotext >/dev/null 2>&1; then :; else $(call apt_install,poppler-utils); fi
 
 browsers: ## Install Debian's Chromium for the browser tests when it is missing (as root)
 	@if command -v chromium >/dev/null 2>&1; then :; \
@@ -37,7 +49,7 @@ browsers: ## Install Debian's Chromium for the browser tests when it is missing 
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-roboto-unhinted >/dev/null; \
 	else echo "Chromium is missing: install Debian's 'chromium' package (as root) to run the browser tests." >&2; exit 1; fi
 
-test: $(VENV)/.installed-test browsers ## Install what the tests need, then run the whole suite
+test: $(VENV)/.installed-test browsers pdf-libs pdf-tools ## Install what the tests need, then run the whole suite
 	$(BIN)/ruff check hooks tests
 	$(BIN)/pytest
 
