@@ -1,0 +1,472 @@
+"""Key-figure callouts (hooks/key_figures.py, hooks/_key_figures.py): parsing and checking as
+pure functions; each bad input failing a strict fixture build with file and line; the real
+site's callouts and "At a glance" cards."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urljoin, urlsplit
+
+import _key_figures as kf
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, real_config
+
+# ----------------------------------------------------------------------------- pure functions
+
+GOOD = """# comment
+- id: killed
+  value: nearly 2,300
+  label: Pakistanis killed
+  as_of: 2023-11-08
+  source: smith2020title
+
+- id: expelled
+  value: "1.7 million"
+  label: Afghans to be expelled
+  as_of: 2023-10
+  source: smith2020title
+"""
+
+
+def test_load_figures_reads_fields_and_lines():
+    figures, problems = kf.load_figures(GOOD, "data/figures.yml")
+    assert problems == []
+    assert [f.id for f in figures] == ["killed", "expelled"]
+    killed = figures[0]
+    assert (killed.value, killed.label, killed.as_of, killed.source) == (
+        "nearly 2,300", "Pakistanis killed", "2023-11-08", "smith2020title")
+    assert killed.line == 2 and killed.lines["value"] == 3 and killed.lines["source"] == 6
+    assert figures[1].value == "1.7 million" and figures[1].as_of_text == "October 2023"
+
+
+def test_duplicate_id_names_second_line_and_first():
+    text = GOOD + GOOD.split("\n", 1)[1].split("\n\n")[0] + "\n"
+    figures, problems = kf.load_figures(text, "data/figures.yml")
+    assert [f.id for f in figures] == ["killed", "expelled"]
+    assert len(problems) == 1
+    assert problems[0].line == 13 and "duplicate figure id 'killed'" in problems[0].message
+    assert "data/figures.yml:2" in problems[0].message
+    assert str(problems[0]).startswith("data/figures.yml:13: ")
+
+
+@pytest.mark.parametrize("drop", ["value", "label", "as_of", "source"])
+def test_missing_field_names_the_entry(drop):
+    lines = GOOD.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(f"  {drop}:"))
+    text = "\n".join(lines[:first] + lines[first + 1:]) + "\n"
+    figures, problems = kf.load_figures(text, "f.yml")
+    assert [f.id for f in figures] == ["expelled"]
+    assert [(p.line, p.figure) for p in problems] == [(2, "killed")]
+    assert f"missing field {drop!r}" in problems[0].message
+
+
+def test_missing_id_and_empty_value():
+    figures, problems = kf.load_figures("- value: ''\n  label: x\n  as_of: 2023\n  source: k\n", "f.yml")
+    assert figures == []
+    messages = [str(p) for p in problems]
+    assert "f.yml:1: a figure is missing field 'id' (or it is empty)" in messages
+    assert "f.yml:1: a figure is missing field 'value' (or it is empty)" in messages
+
+
+def test_unknown_field_bad_id_and_bad_date():
+    text = "- id: Bad_Id\n  value: 1\n  label: x\n  as_of: 2023-13-01\n  source: k\n  sauce: k\n"
+    figures, problems = kf.load_figures(text, "f.yml")
+    assert figures == []
+    by_line = {p.line: p.message for p in problems}
+    assert "lower-case" in by_line[1]
+    assert "not a date" in by_line[4]
+    assert "unknown field 'sauce'" in by_line[6]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("figures: {}\n", 1), ("- id: a\n  value: [1,\n", 3), ("- id: a\n\tvalue: 1\n", 2)],
+)
+def test_unreadable_file_raises_with_line(text, line):
+    with pytest.raises(kf.FiguresFileError) as error:
+        kf.load_figures(text, "f.yml")
+    assert error.value.line == line
+
+
+def test_empty_file_has_no_figures():
+    assert kf.load_figures("# nothing yet\n", "f.yml") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("iso", "text"), [("2023-11-08", "8 November 2023"), ("2023-11", "November 2023"), ("1979", "1979")]
+)
+def test_format_as_of(iso, text):
+    assert kf.format_as_of(iso) == text
+
+
+PAGE = """# Chapter
+
+First paragraph says 60% and
+nearly 2,300 people.[@smith2020title]
+
+<!-- key-figure: a -->
+<!-- key-figure: b -->
+
+## Heading
+
+<!-- key-figure: c -->
+
+```
+<!-- key-figure: in-code -->
+<!-- key-figure -->
+```
+
+Some `<!-- key-figure: inline -->` code.
+
+<!-- at-a-glance -->
+"""
+
+
+def test_find_shortcodes_skips_code():
+    found, malformed = kf.find_shortcodes(PAGE)
+    assert [(s.kind, s.id, s.line) for s in found] == [
+        ("figure", "a", 6), ("figure", "b", 7), ("figure", "c", 11), ("glance", "", 20)]
+    assert malformed == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<!-- key-figure -->",
+        "<!-- key-figure: -->",
+        "<!-- key-figure: Bad_Id -->",
+        "<!-- key-figure: a b -->",
+        "<!-- keyfigure: a -->",
+        "<!-- key figure: a -->",
+        "<!-- figure: a -->",
+        "<!-- at-a-glance: all -->",
+        "<!-- key-figure: a",
+        "Text before <!-- key-figure: a -->",
+    ],
+)
+def test_malformed_shortcodes(line):
+    found, malformed = kf.find_shortcodes(f"# T\n\nText.\n\n{line}\n")
+    assert found == []
+    assert [number for number, _text in malformed] == [5]
+
+
+def test_group_callouts_and_paragraphs():
+    found, _ = kf.find_shortcodes(PAGE)
+    groups = kf.group_callouts(PAGE, found)
+    assert [(g.ids, g.paragraph) for g in groups] == [(["a", "b"], (3, 4)), (["c"], None)]
+    assert groups[0].anchor == "stated-a"
+
+
+def test_shortcodes_separated_by_text_form_two_groups():
+    page = "Para one 1.\n\n<!-- key-figure: a -->\n\nPara two 2.\n\n<!-- key-figure: b -->\n"
+    groups = kf.group_callouts(page, kf.find_shortcodes(page)[0])
+    assert [(g.ids, g.paragraph) for g in groups] == [(["a"], (1, 1)), (["b"], (5, 5))]
+
+
+def test_prose_drops_markup_citations_and_comments():
+    text = kf.prose('He said "*60% increase* in\nattacks".[@key; @other] <!-- x --> <sup>9</sup> **done**')
+    assert text == 'He said "60% increase in attacks". 9 done'
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [("1.7 million", True), ("7 million", False), ("600,000", True), ("1,600", False), ("00,000", False),
+     ("at least 600,000", True), ("60%", True), ("0%", False), ("nearly 2,300", True), ("nearly 2,30", False), ("In the region", True)],
+)
+def test_contains_is_verbatim_on_word_boundaries(value, found):
+    text = "In the region 11.7 million and 1.7 million; at least 600,000 or 1,600,000; 60% rise, nearly 2,300."
+    assert kf.contains(text, value) is found
+
+
+def test_block_stating_and_title():
+    assert kf.block_stating(PAGE, "nearly 2,300") == 3
+    assert kf.block_stating(PAGE, "9,999") is None
+    assert kf.title_of("---\n\n# The Title #\n\n## Other\n") == "The Title"
+
+
+def test_nearest_note_prefers_the_paragraph():
+    note = lambda number, line, *keys: SimpleNamespace(number=number, line=line, keys=list(keys))  # noqa: E731
+    notes = [note(1, 3, "a"), note(2, 7, "b"), note(3, 9, "a"), note(4, 12, "a")]
+    assert kf.nearest_note(notes, "a", (9, 10)).number == 3
+    assert kf.nearest_note(notes, "a", (7, 8)).number == 1
+    assert kf.nearest_note(notes, "a", (1, 2)).number == 1
+    assert kf.nearest_note(notes, "b", (12, 12)).number == 2
+    assert kf.nearest_note(notes, "c", (1, 2)) is None
+
+
+def test_strip_links_keeps_text():
+    assert kf.strip_links('Gul, <a href="x">“<em>T</em>”</a>.') == "Gul, “<em>T</em>”."
+
+
+def test_body_offset_counts_front_matter():
+    source = "---\ntitle: x\n---\n\n# T\n"
+    assert kf.body_offset(source, "# T\n") == 4
+    assert kf.body_offset("# T\n", "# T\n") == 0
+
+
+# ----------------------------------------------------------------------------- the real figures file
+
+REQUIRED = {  # value as the note words it -> the chapter that states it
+    "60%": "historical-perspective",
+    "500%": "historical-perspective",
+    "nearly 2,300": "historical-perspective",
+    "1.7 million": "security-challenge",
+    "around 200,000": "security-challenge",
+    "circa four million": "afghan-migration",
+    "approximately seven million": "afghan-migration",
+    "In the region of six million": "afghan-migration",
+    "3.5 million": "afghan-migration",
+    "nearly 800,000": "afghan-migration",
+    "at least 600,000": "afghan-migration",
+}
+
+
+def test_real_figures_file_is_clean_and_complete():
+    path = ROOT / real_config()["extra"]["key_figures"]["file"]
+    figures, problems = kf.load_figures(path.read_text(encoding="utf-8"), "data/figures.yml")
+    assert problems == []
+    assert set(REQUIRED) <= {f.value for f in figures}
+
+
+# ----------------------------------------------------------------------------- fixture builds
+
+BIB = """@article{smith2020title,
+  author = {Smith, Jane},
+  title = {A Title about {Pakistan}},
+  journaltitle = {The Journal},
+  date = {2020-01-02},
+  url = {https://example.org/a},
+  urldate = {2023-11-14},
+}
+
+@article{jones2021other,
+  author = {Jones, Ann},
+  title = {Another Title},
+  journaltitle = {The Journal},
+  date = {2021-01-02},
+  url = {https://example.org/b},
+  urldate = {2023-11-14},
+}
+"""
+
+FIGURES = """- id: killed
+  value: nearly 2,300
+  label: Pakistanis killed
+  as_of: 2023-11-08
+  source: smith2020title
+"""
+
+CHAPTER = """---
+description: A chapter.
+---
+
+# Chapter
+
+Intro.[@jones2021other]
+
+The attacks killed nearly 2,300 Pakistanis.[@smith2020title]
+
+<!-- key-figure: killed -->
+"""
+HOME = "# Home\n\nAbstract.\n\n<!-- at-a-glance -->\n"
+
+
+@pytest.fixture
+def build_with(tmp_path, fixture_site):
+    """Build a fixture site with a figures file: build_with(figures, pages=None, bib=BIB)."""
+
+    def _build(figures: str | None, pages: dict | None = None, bib: str = BIB):
+        if figures is not None:
+            (tmp_path / "data").mkdir(exist_ok=True)
+            (tmp_path / "data" / "figures.yml").write_text(figures, encoding="utf-8")
+        extra = copy.deepcopy(real_config()["extra"])
+        if isinstance(extra.get("publication"), dict):
+            extra["publication"]["pdf"] = False  # the PDF is not what these tests are about
+        pages = pages if pages is not None else {"index.md": HOME, "chapter.md": CHAPTER}
+        return fixture_site(pages, bib=bib, nav=list(pages), extra=extra)
+
+    return _build
+
+
+def _fails_at(result, where: str, *words: str) -> None:
+    assert not result.ok, result.text()
+    assert any(where in m and all(w in m for w in words) for m in result.messages + [result.error]), result.text()
+
+
+def test_valid_fixture_renders_callout_and_card(build_with):
+    result = build_with(FIGURES)
+    assert result.ok, result.text()
+    chapter = BeautifulSoup(result.html("chapter"), "html.parser")
+    paragraph = chapter.find(id="stated-killed")
+    assert paragraph.name == "p" and "nearly 2,300" in paragraph.get_text()
+    aside = chapter.select_one("aside.key-figure#key-figure-killed")
+    assert aside.select_one(".key-figure__value").get_text() == "nearly 2,300"
+    assert "Key figure" in aside.get_text() and "As of 8 November 2023" in aside.get_text()
+    source = aside.select_one("a.key-figure__source")
+    assert source["href"] == "#fn:2" and "Smith" in source.get_text()
+    for part in aside["aria-labelledby"].split():
+        assert chapter.find(id=part) is not None
+    assert [li["id"] for li in chapter.select("li[id^='fn:']")] == ["fn:1", "fn:2"]  # no new notes
+    assert "[@" not in str(aside) and not aside.select("sup")
+    home = BeautifulSoup(result.html(), "html.parser")
+    assert home.find(id="at-a-glance").get_text().startswith("At a glance")
+    card = home.select_one("li.at-a-glance__card")
+    assert card.select_one("a.at-a-glance__link")["href"] == "chapter/#stated-killed"
+    assert card.select_one("a.key-figure__source")["href"] == "chapter/#fn:2"
+
+
+def test_unknown_id_fails(build_with):
+    result = build_with(FIGURES, {"index.md": HOME, "chapter.md": CHAPTER + "\n<!-- key-figure: nosuch -->\n"})
+    _fails_at(result, "docs/chapter.md:13", "unknown figure 'nosuch'", "data/figures.yml")
+
+
+def test_duplicate_id_fails(build_with):
+    result = build_with(FIGURES + "\n" + FIGURES)
+    _fails_at(result, "data/figures.yml:7", "duplicate figure id 'killed'", "data/figures.yml:1")
+
+
+def test_missing_field_fails(build_with):
+    result = build_with(FIGURES.replace("  label: Pakistanis killed\n", ""))
+    _fails_at(result, "data/figures.yml:1", "missing field 'label'")
+
+
+def test_value_not_in_text_fails(build_with):
+    result = build_with(FIGURES.replace("nearly 2,300", "nearly 2,400"))
+    _fails_at(result, "docs/chapter.md:11", "'nearly 2,400'", "does not contain", "data/figures.yml:2")
+
+
+def test_value_elsewhere_in_chapter_fails(build_with):
+    chapter = CHAPTER.replace("Intro.", "Intro: nearly 2,300.").replace("killed nearly 2,300", "killed many")
+    result = build_with(FIGURES, {"index.md": HOME, "chapter.md": chapter})
+    _fails_at(result, "docs/chapter.md:11", "does not state 'nearly 2,300'", "line 7 does")
+
+
+def test_callout_not_after_a_paragraph_fails(build_with):
+    chapter = CHAPTER.replace("<!-- key-figure: killed -->", "## Heading\n\n<!-- key-figure: killed -->")
+    result = build_with(FIGURES, {"index.md": HOME, "chapter.md": chapter})
+    _fails_at(result, "docs/chapter.md:13", "right after the paragraph")
+
+
+def test_source_not_in_bib_fails(build_with):
+    result = build_with(FIGURES.replace("source: smith2020title", "source: nosuch2020"))
+    _fails_at(result, "data/figures.yml:5", "'nosuch2020'", "references.bib")
+
+
+def test_source_not_cited_in_chapter_fails(build_with):
+    other = "# Other\n\nCited here.[@smith2020title]\n"
+    chapter = CHAPTER.replace("[@smith2020title]", "")
+    result = build_with(FIGURES, {"index.md": HOME, "chapter.md": chapter, "other.md": other})
+    _fails_at(result, "docs/chapter.md:11", "'smith2020title'", "not cited in docs/chapter.md")
+
+
+def test_malformed_shortcode_fails(build_with):
+    result = build_with(FIGURES, {"index.md": HOME, "chapter.md": CHAPTER + "\n<!-- key-figure killed -->\n"})
+    _fails_at(result, "docs/chapter.md:13", "malformed shortcode")
+
+
+def test_figure_stated_twice_fails(build_with):
+    result = build_with(FIGURES, {"index.md": HOME, "chapter.md": CHAPTER + "<!-- key-figure: killed -->\n"})
+    _fails_at(result, "docs/chapter.md:12", "already has a callout at docs/chapter.md:11")
+
+
+def test_figure_without_callout_fails(build_with):
+    result = build_with(FIGURES, {"index.md": HOME, "chapter.md": CHAPTER.replace("<!-- key-figure: killed -->", "")})
+    _fails_at(result, "data/figures.yml:1", "'killed' has no callout")
+
+
+def test_unreadable_figures_file_fails(build_with):
+    result = build_with("- id: killed\n  value: [1,\n")
+    _fails_at(result, "data/figures.yml:3", "not valid YAML")
+
+
+def test_missing_figures_file_is_fine_without_shortcodes(build_with):
+    result = build_with(None, {"index.md": "# Home\n\nText.[@smith2020title]\n"})
+    assert result.ok, result.text()
+    result = build_with(None, {"index.md": HOME, "chapter.md": CHAPTER})
+    _fails_at(result, "docs/chapter.md:11", "does not exist")
+
+
+def test_unknown_option_is_reported(fixture_site):
+    extra = copy.deepcopy(real_config()["extra"])
+    extra["key_figures"] = {"file": "data/figures.yml", "fiel": "x"}
+    if isinstance(extra.get("publication"), dict):
+        extra["publication"]["pdf"] = False
+    result = fixture_site({"index.md": "# Home\n"}, bib=BIB, extra=extra)
+    _fails_at(result, "", "extra.key_figures.fiel")
+
+
+# ----------------------------------------------------------------------------- the real site
+
+
+def _soup(site_dir: Path, url_path: str) -> BeautifulSoup:
+    path = site_dir / url_path.strip("/") / "index.html" if not url_path.endswith(".html") else site_dir / url_path
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _resolve(href: str, page_url: str) -> tuple[str, str]:
+    parts = urlsplit(urljoin("http://site.invalid/" + page_url, href))
+    return parts.path, parts.fragment
+
+
+def test_home_page_shows_every_figure_linking_to_the_text(real_site):
+    home = _soup(real_site.site_dir, "")
+    heading = home.find(id="at-a-glance")
+    assert heading is not None and heading.name == "h2" and "At a glance" in heading.get_text()
+    cards = home.select("li.at-a-glance__card")
+    values = {card.select_one(".key-figure__value").get_text(): card for card in cards}
+    assert set(REQUIRED) <= set(values), sorted(values)
+    for value, card in values.items():
+        path, fragment = _resolve(card.select_one("a.at-a-glance__link")["href"], "")
+        target = _soup(real_site.site_dir, path).find(id=fragment)
+        assert target is not None, (value, path, fragment)
+        assert target.name == "p" and kf.contains(" ".join(target.get_text().split()), value), value
+        if value in REQUIRED:
+            assert path.strip("/") == REQUIRED[value]
+        path, fragment = _resolve(card.select_one("a.key-figure__source")["href"], "")
+        note = _soup(real_site.site_dir, path).find(id=fragment)
+        assert note is not None and note.name == "li" and fragment.startswith("fn:"), (value, fragment)
+        assert card.select_one(".key-figure__meta time")["datetime"]
+
+
+def test_callouts_stand_after_their_paragraph_and_link_their_note(real_site):
+    seen = set()
+    for chapter in set(REQUIRED.values()):
+        page = _soup(real_site.site_dir, chapter)
+        for group in page.select("div.key-figures"):
+            paragraph = group.find_previous_sibling()
+            assert paragraph.name == "p" and paragraph["id"].startswith("stated-")
+            for aside in group.select("aside.key-figure"):
+                value = aside.select_one(".key-figure__value").get_text()
+                seen.add(value)
+                assert kf.contains(" ".join(paragraph.get_text().split()), value)
+                assert aside.select_one(".key-figure__kicker").get_text() == "Key figure"
+                for part in aside["aria-labelledby"].split():
+                    assert page.find(id=part) is not None
+                link = aside.select_one("a.key-figure__source")
+                note = page.find(id=link["href"].lstrip("#"))
+                assert note is not None and note.name == "li"
+                assert "[@" not in str(aside) and not aside.select("sup")
+    assert set(REQUIRED) <= seen
+
+
+def test_notes_still_number_one_to_fifteen(real_site):
+    notes, markers = [], []
+    for path in sorted(real_site.site_dir.rglob("index.html")):
+        if path.parent.name == "print":
+            continue
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        notes += [int(li["id"].split(":")[1]) for li in soup.select("div.briefing-notes li[id^='fn:']")]
+        markers += [int(sup["id"].split(":")[1]) for sup in soup.select("sup.note-ref")]
+    assert sorted(notes) == list(range(1, 16))
+    assert sorted(markers) == list(range(1, 16))
+
+
+def test_key_figures_css_is_loaded_with_print_rules(real_site):
+    home = real_site.html()
+    assert re.search(r'href="[^"]*assets/key-figures\.css', home)
+    css = (real_site.site_dir / "assets" / "key-figures.css").read_text(encoding="utf-8")
+    assert "@media print" in css and "var(--md-default-fg-color)" in css
