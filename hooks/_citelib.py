@@ -385,3 +385,28 @@ def write_cache(folder: Path, name: str, rendered: Rendered) -> None:
         os.replace(temporary, folder / name)
     except OSError:
         pass  # a read-only checkout still builds; it just renders again next time
+
+
+# --------------------------------------------------------------------------- placeholders
+# Private-use characters: Markdown leaves them alone and heading slugs drop them.
+_OPEN, _CLOSE, _DIGIT0 = "\ue000", "\ue001", 0xE010
+BIBLIOGRAPHY_TOKEN = "\ue002"
+_TOKEN_RE = re.compile(_OPEN + "([\ue010-\ue019]+)" + _CLOSE)
+
+
+def note_token(number: int) -> str:
+    return _OPEN + "".join(chr(_DIGIT0 + int(digit)) for digit in str(number)) + _CLOSE
+
+
+def replace_note_tokens(html_text: str, render) -> str:
+    """Replace each note placeholder by render(number)."""
+
+    def number(match) -> str:
+        return render(int("".join(str(ord(char) - _DIGIT0) for char in match.group(1))))
+
+    return _TOKEN_RE.sub(number, html_text)
+
+
+def replace_bibliography_token(html_text: str, bibliography: str) -> str:
+    html_text = html_text.replace(f"<p>{BIBLIOGRAPHY_TOKEN}</p>", bibliography)
+    return html_text.replace(BIBLIOGRAPHY_TOKEN, bibliography)

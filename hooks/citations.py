@@ -11,7 +11,8 @@ Events (priority 100, so they run before mkdocs-bibtex, whose events are at 0):
 - ``on_nav``: read every page in reading order (the nav, then pages outside it), check each
   citation's keys and cited entries, and run pandoc's citeproc once for all citations.
 - ``on_env``: keep the theme's Jinja environment for the note templates.
-- ``on_page_markdown``: put the note markers, the page's notes and the bibliography in place.
+- ``on_page_markdown``: put placeholders where the citations and the bibliography command stand.
+- ``on_page_content``: put the note markers, the page's notes and the bibliography in place.
 
 pandoc's output is cached by the content of its inputs (see ``render``).
 """
@@ -252,8 +253,10 @@ def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
 
 @event_priority(PRIORITY)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Swap each citation for a placeholder of its note number (and the bibliography command
+    for its own placeholder): Markdown passes them through untouched, cheaply, and
+    ``on_page_content`` puts the rendered HTML in their place."""
     site = _notes.current
-    env = _env.get("env") or config.theme.get_env()
     notes = site.on_page(page.file.src_uri)
     try:
         found = lib.find_citations(markdown)
@@ -264,16 +267,25 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             f"{_where(config, page.file.src_uri)}: its citations changed between reading the "
             "site and rendering the page (another hook edited them): run that hook after citations."
         )
-    marker = env.get_template("partials/citations/note-ref.html")
     for citation, note in reversed(list(zip(found, notes, strict=True))):
-        html = marker.render(number=note.number, keys=note.keys).strip()
-        markdown = markdown[: citation.start] + html + markdown[citation.end:]
-    if notes:
-        block = env.get_template("partials/citations/notes.html").render(
-            notes=[{"number": n.number, "cites": n.keys, "html": Markup(n.html),
-                    "links": note_links(n, page, files)} for n in notes]
-        )
-        markdown = markdown.rstrip() + "\n\n" + block.strip() + "\n"
+        markdown = markdown[: citation.start] + lib.note_token(note.number) + markdown[citation.end:]
+    if site.bibliography_page == page.file.src_uri:
+        markdown = markdown.replace(adapter.full_bib_command(config), "\n\n" + lib.BIBLIOGRAPHY_TOKEN + "\n\n")
+    return markdown
+
+
+@event_priority(PRIORITY)
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Note markers, the page's notes (at its end) and the bibliography, from templates."""
+    site = _notes.current
+    notes = {note.number: note for note in site.on_page(page.file.src_uri)}
+    if not notes and site.bibliography_page != page.file.src_uri:
+        return html
+    env = _env.get("env") or config.theme.get_env()
+    marker = env.get_template("partials/citations/note-ref.html")
+    html = lib.replace_note_tokens(
+        html, lambda number: marker.render(number=number, keys=notes[number].keys).strip()
+    )
     if site.bibliography_page == page.file.src_uri:
         entries = [
             {"key": key, "html": Markup(text),
@@ -281,6 +293,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                           for n in site.citing(key)]}
             for key, text in site.bibliography.items()
         ]
-        html = env.get_template("partials/citations/bibliography.html").render(entries=entries).strip()
-        markdown = markdown.replace(adapter.full_bib_command(config), "\n\n" + html + "\n\n")
-    return markdown
+        bibliography = env.get_template("partials/citations/bibliography.html").render(entries=entries).strip()
+        html = lib.replace_bibliography_token(html, bibliography)
+    if notes:
+        block = env.get_template("partials/citations/notes.html").render(
+            notes=[{"number": n.number, "cites": n.keys, "html": Markup(n.html),
+                    "links": note_links(n, page, files)} for n in notes.values()]
+        )
+        html = html.rstrip() + "\n" + block.strip() + "\n"
+    return html

@@ -257,3 +257,16 @@ def test_each_build_reads_its_own_library(tmp_path):
     result = build(second, tmp_path / "b" / "site")
     assert result.ok, result.text()
     assert "Kim Lee" in notes(result)[0][1]
+
+
+def test_note_placeholders_round_trip():
+    text = "a" + lib.note_token(7) + " b" + lib.note_token(15) + "<p>" + lib.BIBLIOGRAPHY_TOKEN + "</p>"
+    replaced = lib.replace_note_tokens(text, lambda n: f"[{n}]")
+    assert lib.replace_bibliography_token(replaced, "<div>B</div>") == "a[7] b[15]<div>B</div>"
+
+
+def test_a_citation_in_a_heading_keeps_the_heading_slug(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\n## Water supply[@smith2020first]\n\nText.\n"}, bib=BIB)
+    assert result.ok, result.text()
+    heading = BeautifulSoup(result.html(), "html.parser").select_one("h2#water-supply")
+    assert heading is not None and heading.select_one("sup.note-ref a").get_text() == "1"
