@@ -175,7 +175,8 @@ def test_prose_drops_markup_citations_and_comments():
 @pytest.mark.parametrize(
     ("value", "found"),
     [("1.7 million", True), ("7 million", False), ("600,000", True), ("1,600", False), ("00,000", False),
-     ("at least 600,000", True), ("60%", True), ("0%", False), ("nearly 2,300", True), ("nearly 2,30", False), ("In the region", True)],
+     ("at least 600,000", True), ("60%", True), ("0%", False), ("nearly 2,300", True), ("nearly 2,30", False),
+     ("In the region", True)],
 )
 def test_contains_is_verbatim_on_word_boundaries(value, found):
     text = "In the region 11.7 million and 1.7 million; at least 600,000 or 1,600,000; 60% rise, nearly 2,300."
