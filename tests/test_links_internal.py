@@ -198,21 +198,21 @@ def test_good_raw_links_notes_and_mailto_pass(fixture_site):
 
 def test_bad_linkcheck_setting_is_a_configuration_error(fixture_site):
     result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
-                          extra={"linkcheck": {"external": "sometimes"}})
+                          extra={"generator": False, "linkcheck": {"external": "sometimes"}})
     assert not result.ok
     assert "extra: linkcheck" in result.text() and "sometimes" in result.text()
 
 
 def test_unknown_linkcheck_key_is_a_warning(fixture_site):
     result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
-                          extra={"linkcheck": {"external": False, "extrnal": "full"}})
+                          extra={"generator": False, "linkcheck": {"external": False, "extrnal": "full"}})
     assert not result.ok
     assert any("extrnal" in m for m in result.messages), result.text()
 
 
 def test_report_inside_site_dir_is_refused(fixture_site):
     result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
-                          extra={"linkcheck": {"external": "cached", "report": "site/report.txt"}})
+                          extra={"generator": False, "linkcheck": {"external": "cached", "report": "site/report.txt"}})
     assert not result.ok
     assert "inside site_dir" in result.text()
 
