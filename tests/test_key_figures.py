@@ -12,8 +12,16 @@ from urllib.parse import urljoin, urlsplit
 
 import _key_figures as kf
 import pytest
+import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, real_config
+
+# Not imported from conftest: with tests/browser/conftest.py in the same run, the name
+# `conftest` may resolve to that one.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def real_config() -> dict:
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 # ----------------------------------------------------------------------------- pure functions
 
