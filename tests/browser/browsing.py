@@ -1,0 +1,54 @@
+"""Helpers for the browser tests: the site's pages and how to wait for Material."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+# The site's pages, by their address under the site root.
+PAGES = {
+    "home": "",
+    "historical-perspective": "historical-perspective/",
+    "afghan-migration": "afghan-migration/",
+    "security-challenge": "security-challenge/",
+    "conclusion": "conclusion/",
+    "references": "references/",
+}
+PHONE = {"width": 375, "height": 740}
+
+
+def wait_for_site(page: Page) -> None:
+    """Wait until the page has loaded and Material's JavaScript has set it up."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme")
+
+
+def open_chapter(page: Page, address: str) -> None:
+    page.goto(address)
+    wait_for_site(page)
+
+
+def note_marker(page: Page, index: int = 0):
+    """The index-th note marker in the running text (not the author's own note)."""
+    return page.locator("article sup.note-ref a.footnote-ref").nth(index)
+
+
+def search(page: Page, query: str):
+    """Type query into Material's search (it searches on keyup) and return the results."""
+    page.goto("")
+    wait_for_site(page)
+    field = page.locator("input.md-search__input")
+    if not field.is_visible():  # phones: the search field sits behind a header button
+        page.locator('label.md-header__button[for="__search"]').click()
+    field.click()
+    field.press_sequentially(query, delay=20)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    return results
+
+
+def wait_for_tooltip(page: Page):
+    """The open note tooltip, once it has faded in (axe measures colours as drawn)."""
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.md-tooltip2--active')).opacity === '1'")
+    return tooltip
