@@ -22,8 +22,8 @@ DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>0[1-
 
 
 class AuthorConfig(base.Config):
-    given = c.Type(str)  # given names, as printed: "Muhammad Tahir"
-    family = c.Type(str)  # family name: "Mahmood"
+    given = c.Type(str)  # given names, as printed: "Jane Q."
+    family = c.Type(str)  # family name: "Smith"
     honorific = c.Optional(c.Type(str))  # shown before the name on the site only: "Dr"
     affiliation = c.Type(str)  # the author's institution, for citation_author_institution and CITATION.cff
 
@@ -65,12 +65,12 @@ class Publication:
 
     @property
     def author_display(self) -> str:
-        """"Dr Muhammad Tahir Mahmood"."""
+        """"Dr Jane Q. Smith" (honorific, given names, family name)."""
         return " ".join(part for part in (self.honorific, self.given, self.family) if part)
 
     @property
     def author_inverted(self) -> str:
-        """"Mahmood, Muhammad Tahir" (bibliographies, BibTeX, RIS, Highwire)."""
+        """"Smith, Jane Q." (bibliographies, BibTeX, RIS, Highwire)."""
         return f"{self.family}, {self.given}"
 
     @property
@@ -89,7 +89,7 @@ class Publication:
 
     @property
     def slug(self) -> str:
-        """File name stem of the downloads: "afghanistan-and-pakistan-friends-or-foes"."""
+        """File name stem of the downloads: the title, slugified ("friends-or-foes")."""
         return slugify(self.title)
 
     @property
@@ -115,15 +115,18 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load(config: MkDocsConfig) -> tuple[Publication, list[str]]:
-    """Validate ``extra.publication``; returns the record and the warnings (unknown keys).
+def load(config: MkDocsConfig) -> tuple[Publication | None, list[str]]:
+    """Validate ``extra.publication``; returns the record (None when the site has none) and the
+    warnings (unknown keys, site settings that disagree with it).
 
     Raises PluginError naming mkdocs.yml for a missing or wrong option."""
     where = config.config_file_path or "mkdocs.yml"
     raw = (config.extra or {}).get("publication")
+    if raw is None:
+        return None, []
     if not isinstance(raw, dict):
-        raise PluginError(f"{where}: 'extra: publication:' is missing: the note's title, author, series, "
-                          "number, date and publisher are set there (README: 'Cite this note').")
+        raise PluginError(f"{where}: extra.publication must be a mapping: title, author, series, number, date, "
+                          "publisher (README: 'Cite this note').")
     options = PublicationConfig(config_file_path=where)
     options.load_dict(raw)
     errors, warnings = options.validate()

@@ -54,7 +54,7 @@ class Section:
 
 _order: list[str] = []
 _sections: dict[str, Section] = {}
-_state: dict[str, _publication.Publication] = {}
+_state: dict[str, _publication.Publication | None] = {}
 
 
 @event_priority(100)
@@ -91,6 +91,21 @@ def _prefix_ids(root, prefix: str) -> None:
                 element.set(attr, " ".join(prefix + ref for ref in element.get(attr).split()))
 
 
+def _number_items(root) -> None:
+    """Write each ``<li value="N">``'s number into it: WeasyPrint ignores ``value`` (and browsers
+    differ on ``counter-set``), and the notes must keep their site-wide numbers on paper."""
+    from lxml import etree
+
+    for item in root.xpath(".//ol/li[@value]"):
+        marker = etree.Element("span", {"class": "item-number", "aria-hidden": "true"})
+        marker.text = f"{item.get('value')}."
+        marker.tail = item.text
+        item.text = None
+        item.insert(0, marker)
+        parent = item.getparent()
+        parent.set("class", (parent.get("class", "") + " numbered").strip())
+
+
 def rewrite_href(href: str, section: Section, anchors: dict[str, str], site_url: str) -> str:
     """A link of ``section``'s page, as a link of the print edition.
 
@@ -120,6 +135,7 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str) -> st
         element.drop_tree()
     prefix = anchors[section.url] + "--"
     _prefix_ids(root, prefix)
+    _number_items(root)
     for link in root.iter("a"):
         href = link.get("href")
         if href:
@@ -169,9 +185,9 @@ def write_pdf(html: str, base_dir: Path, target: Path) -> float:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    pub = _state["pub"]
+    pub = _state.get("pub")
     sections = [_sections[src] for src in _order if src in _sections]
-    if not sections:
+    if pub is None or not sections:
         return
     site_dir = Path(config.site_dir)
     pdf_url = pub.url + pub.files()["pdf"] if pub.url and pub.pdf else None

@@ -24,11 +24,11 @@ from mkdocs.utils import get_relative_url
 log = get_plugin_logger("publication_meta")
 
 SHORTCODE = re.compile(r"^<!--\s*cite-this\s*-->[ \t]*$", re.M)
-_state: dict[str, _publication.Publication] = {}
+_state: dict[str, _publication.Publication | None] = {}
 
 
-def publication() -> _publication.Publication:
-    return _state["pub"]
+def publication() -> _publication.Publication | None:
+    return _state.get("pub")
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -36,6 +36,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     pub, warnings = _publication.load(config)
     for message in warnings:
         log.warning(message)
+    if pub is None:
+        log.info("no extra.publication in mkdocs.yml: no citation files, meta tags or print edition.")
     _state["pub"] = pub
     return config
 
@@ -47,6 +49,8 @@ def download_files(pub: _publication.Publication) -> dict[str, str]:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if publication() is None:
+        return files
     for path, content in download_files(publication()).items():
         files.append(File.generated(config, path, content=content))
     return files
@@ -65,6 +69,10 @@ def cite_this_block(pub: _publication.Publication, page_url: str, config: MkDocs
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not SHORTCODE.search(markdown):
         return markdown
+    if publication() is None:
+        log.warning(f"{page.file.src_uri}: <!-- cite-this --> needs the note's record under extra.publication "
+                    "in mkdocs.yml.")
+        return SHORTCODE.sub("", markdown)
     block = cite_this_block(publication(), page.file.url, config)
     return SHORTCODE.sub(lambda _: "\n" + block + "\n", markdown)
 
@@ -97,6 +105,8 @@ def alternate_links(pub: _publication.Publication, page_url: str) -> list[dict[s
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
     pub = publication()
+    if pub is None:
+        return context
     context["publication_meta"] = page_meta(pub, page, config)
     context["publication_links"] = alternate_links(pub, page.url)
     return context

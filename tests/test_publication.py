@@ -1,0 +1,245 @@
+"""The note's own record (extra.publication): cite-this block, .bib/.ris downloads, meta tags on
+every page, CITATION.cff, robots.txt, sitemap, canonical URLs and the 404 page all agree with it."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import _publication
+import pytest
+import rispy
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT, real_config
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from pybtex.database import parse_string
+
+
+@pytest.fixture(scope="module")
+def pub() -> _publication.Publication:
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    record, warnings = _publication.load(config)
+    assert warnings == []
+    assert record is not None
+    return record
+
+
+def site_pages(site_dir: Path) -> list[Path]:
+    """Every page of the built site: the pages MkDocs renders (not 404.html, not the print edition)."""
+    return [p for p in sorted(site_dir.rglob("index.html")) if "print" not in p.relative_to(site_dir).parts
+            and "search" not in p.relative_to(site_dir).parts]
+
+
+def metas(soup: BeautifulSoup) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("name") or tag.get("property")
+        if key:
+            found.setdefault(key, []).append(tag.get("content", ""))
+    return found
+
+
+def _unbrace(text: str) -> str:
+    return text.replace("{", "").replace("}", "")
+
+
+# ----------------------------------------------------------------------------- the record
+def test_record_reads_the_real_config(pub):
+    config = real_config()
+    assert pub.title == config["site_name"]
+    assert pub.author_display == config["site_author"]
+    assert pub.url == config["site_url"]
+    assert (pub.year, pub.month, pub.day) == ("2023", 11, None)
+    assert pub.date_text == "November 2023"
+    assert pub.key == "mahmood2023afghanistan"
+
+
+def _config_with(tmp_path: Path, publication, **site):
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    data = {"site_name": "A Note", "site_url": "https://example.org/note/", "extra": {"publication": publication},
+            **site}
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return load_config(str(path))
+
+
+GOOD = {"title": "A Note", "author": {"given": "Jane", "family": "Smith", "affiliation": "Uni"},
+        "series": "Notes", "number": "7", "date": "2024-02-03", "publisher": "Press"}
+
+
+def test_full_date_and_defaults(tmp_path):
+    record, warnings = _publication.load(_config_with(tmp_path, GOOD))
+    assert warnings == []
+    assert record.date_text == "February 3, 2024" and record.iso_date == "2024-02-03"
+    assert record.url == "https://example.org/note/" and record.pdf is True and record.language == "en"
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({**GOOD, "date": "Nov 2023"}, "YYYY-MM"),
+    ({k: v for k, v in GOOD.items() if k != "title"}, "title"),
+    ({**GOOD, "author": {"given": "Jane", "family": "Smith"}}, "affiliation"),
+    ({**GOOD, "number": 7}, "number"),
+])
+def test_bad_record_is_an_error_naming_mkdocs_yml(tmp_path, bad, message):
+    with pytest.raises(PluginError) as error:
+        _publication.load(_config_with(tmp_path, bad))
+    assert "mkdocs.yml" in str(error.value) and message in str(error.value)
+
+
+def test_unknown_key_and_disagreeing_site_settings_are_warnings(tmp_path):
+    _record, warnings = _publication.load(_config_with(tmp_path, {**GOOD, "titel": "x"}, site_name="Other",
+                                                       site_author="Someone"))
+    text = "\n".join(warnings)
+    assert "titel" in text and "site_name" in text and "site_author" in text
+
+
+def test_typo_in_the_record_fails_a_strict_build(fixture_site):
+    extra = real_config()["extra"]
+    extra["publication"] = {**extra["publication"], "serie": "x"}
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, extra=extra)
+    assert not result.ok
+    assert any("serie" in m and "mkdocs.yml" in m for m in result.messages), result.text()
+
+
+def test_site_without_a_record_builds_and_cite_this_without_one_warns(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, extra={"generator": False})
+    assert result.ok, result.text()
+    assert not (result.site_dir / "print").exists()
+    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n"}, extra={"generator": False})
+    assert not result.ok
+    assert any("index.md" in m and "cite-this" in m for m in result.messages), result.text()
+
+
+# ----------------------------------------------------------------------------- downloads
+def test_bibtex_parses_and_agrees(pub, real_site):
+    text = (real_site.site_dir / pub.files()["bib"]).read_text(encoding="utf-8")
+    assert text == _publication.bibtex(pub)
+    data = parse_string(text, "bibtex")
+    (key, entry), = data.entries.items()
+    assert key == pub.key and entry.type == "techreport"
+    (person,) = entry.persons["author"]
+    assert " ".join(person.last_names) == pub.family and " ".join(person.first_names + person.middle_names) == pub.given
+    fields = {name.lower(): _unbrace(str(value)) for name, value in entry.fields.items()}
+    assert fields["title"] == pub.title
+    assert fields["institution"] == pub.publisher
+    assert fields["type"] == pub.series and fields["number"] == pub.number
+    assert fields["year"] == pub.year and fields["month"].lower().startswith("nov")
+    assert fields["url"] == pub.url and fields["address"] == pub.place
+
+
+def test_ris_parses_and_agrees(pub, real_site):
+    raw = (real_site.site_dir / pub.files()["ris"]).read_bytes()
+    assert raw.decode("utf-8") == _publication.ris(pub)
+    assert raw.endswith(b"ER  -\r\n")
+    (record,) = rispy.loads(raw.decode("utf-8"))
+    assert record["type_of_reference"] == "RPRT"
+    assert record["authors"] == [pub.author_inverted]
+    assert record["title"] == pub.title
+    assert record["tertiary_title"] == pub.series
+    assert record["volume"] == pub.number
+    assert record["year"] == pub.year and record["date"] == "2023/11//"
+    assert record["publisher"] == pub.publisher and record["place_published"] == pub.place
+    assert record["urls"] == [pub.url]
+
+
+def test_citation_cff_agrees(pub):
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["message"]
+    author = {"family-names": pub.family, "given-names": pub.given, "affiliation": pub.affiliation}
+    assert cff["title"] == pub.title and cff["authors"] == [author] and cff["url"] == pub.url
+    preferred = cff["preferred-citation"]
+    assert preferred["type"] == "report"
+    assert preferred["title"] == pub.title and preferred["authors"] == [author]
+    assert preferred["collection-title"] == pub.series and str(preferred["number"]) == pub.number
+    assert preferred["institution"]["name"] == pub.publisher and preferred["institution"].get("city") == pub.place
+    assert preferred["year"] == int(pub.year) and preferred.get("month") == pub.month
+    assert preferred["url"] == pub.url and preferred["languages"] == [pub.language]
+
+
+# ----------------------------------------------------------------------------- pages
+def test_home_page_has_the_cite_this_block_and_working_downloads(pub, real_site):
+    soup = BeautifulSoup(real_site.html(), "html.parser")
+    heading = soup.find(id="cite-this-note")
+    assert heading is not None and heading.get_text(strip=True).startswith("Cite this note")
+    block = soup.select_one(".cite-this")
+    entry = " ".join(block.select_one('[data-style="chicago-bibliography"]').get_text().split())
+    assert entry == (f"{pub.author_inverted}. {pub.title} {pub.series}, no. {pub.number}. {pub.place}: "
+                     f"{pub.publisher}, {pub.date_text}. {pub.url}.")
+    links = {a.get_text(strip=True): a["href"] for a in block.find_all("a", href=True)}
+    assert links["Download PDF"] == pub.files()["pdf"]
+    for text in ("Download PDF", "Print edition", "BibTeX (.bib)", "RIS (.ris)"):
+        target = real_site.site_dir / links[text]
+        assert (target / "index.html" if links[text].endswith("/") else target).is_file(), text
+    # after the contents list, and the author's words around it are untouched
+    contents = soup.find(id="contents")
+    assert contents.find_next(id="cite-this-note") is not None
+
+
+def test_every_page_carries_scholarly_and_sharing_tags(pub, real_site):
+    pages = site_pages(real_site.site_dir)
+    assert len(pages) >= 6
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        found = metas(soup)
+        where = path.relative_to(real_site.site_dir)
+        assert found["citation_title"] == [pub.title], where
+        assert found["citation_author"] == [pub.author_inverted], where
+        assert found["citation_author_institution"] == [pub.affiliation], where
+        assert found["citation_publication_date"] == ["2023/11"], where
+        assert found["citation_technical_report_institution"] == [pub.publisher], where
+        assert found["citation_technical_report_number"] == [pub.number], where
+        assert found["citation_pdf_url"] == [pub.url + pub.files()["pdf"]], where
+        assert found["DC.title"] == [pub.title] and found["DC.creator"] == [pub.author_inverted], where
+        assert found["DC.date"] == ["2023-11"] and found["DC.publisher"] == [pub.publisher], where
+        assert found["DC.identifier"] == [pub.url], where
+        canonical = soup.find("link", rel="canonical")["href"]
+        assert canonical.startswith(pub.url), where
+        assert canonical == pub.url + str(where.parent).replace(".", "").strip("/") + (
+            "/" if str(where.parent) != "." else ""), where
+        assert found["og:url"] == [canonical], where
+        title = soup.title.get_text()
+        assert found["og:title"] == [title] == found["twitter:title"], where
+        assert found["og:description"] == found["twitter:description"] != [""], where
+        assert found["og:type"] == ["article"] and found["twitter:card"] == ["summary"], where
+        assert found["og:site_name"] == [pub.title], where
+        for name, values in found.items():
+            assert len(values) == 1, (where, name)
+
+
+def test_pdf_url_in_the_tags_is_a_file_of_the_site(pub, real_site):
+    assert (real_site.site_dir / pub.files()["pdf"]).stat().st_size > 10_000
+
+
+# ----------------------------------------------------------------------------- crawlers, 404
+def test_robots_txt_names_the_sitemap(real_site):
+    text = (real_site.site_dir / "robots.txt").read_text(encoding="utf-8")
+    assert "User-agent: *" in text
+    assert f"Sitemap: {real_config()['site_url']}sitemap.xml" in text.splitlines()
+
+
+def test_sitemap_lists_every_page_by_its_canonical_url(real_site):
+    tree = ET.parse(real_site.site_dir / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = {loc.text.strip() for loc in tree.getroot().findall("s:url/s:loc", ns)}
+    canonicals = set()
+    for path in site_pages(real_site.site_dir):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        canonicals.add(soup.find("link", rel="canonical")["href"])
+    assert canonicals == locs
+    assert all(loc.startswith(real_config()["site_url"]) for loc in locs)
+
+
+def test_404_page_is_styled_and_links_into_the_site(real_site):
+    soup = BeautifulSoup((real_site.site_dir / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.title.get_text().startswith("Page not found")
+    block = soup.select_one(".not-found")
+    assert block.h1.get_text(strip=True) == "Page not found"
+    base = "/" + real_config()["site_url"].split("/", 3)[3]  # "/briefing/": links work at any depth
+    hrefs = [a["href"] for a in block.find_all("a", href=True)]
+    assert hrefs[0] == base
+    chapters = [next(iter(item.values())) for item in real_config()["nav"]][1:]
+    assert hrefs[1:] == [base + re.sub(r"\.md$", "/", page) for page in chapters]
+    assert any("publication.css" in link.get("href", "") for link in soup.find_all("link", rel="stylesheet"))
