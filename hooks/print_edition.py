@@ -189,6 +189,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     sections = [_sections[src] for src in _order if src in _sections]
     if pub is None or not sections:
         return
+    if len(sections) < len(_order):  # a dirty rebuild (`mkdocs serve --dirty`) renders changed pages only
+        log.info("print edition not rebuilt: this build did not render every page.")
+        return
     site_dir = Path(config.site_dir)
     pdf_url = pub.url + pub.files()["pdf"] if pub.url and pub.pdf else None
     meta = _publication.meta_tags(pub, page_title="Print edition", description=config.site_description or pub.title,
