@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import _bibtex_adapter as adapter
 import _key_figures as kf
@@ -71,6 +72,7 @@ class _State:
     placements: dict[str, Placement] = field(default_factory=dict)  # figure id -> its callout
     groups: dict[str, list[list[str]]] = field(default_factory=dict)  # src_uri -> ids of each group
     paths: dict[str, str] = field(default_factory=dict)  # src_uri -> path shown in messages
+    env: Any = None  # the theme's Jinja environment, made once per build
 
 
 _state = _State()
@@ -254,7 +256,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             f"{_rel_of(src)}: its key-figure shortcodes changed between reading the site and rendering "
             "the page (another hook edited them): run that hook after key_figures."
         )
-    env = config.theme.get_env()
+    if _state.env is None:
+        _state.env = config.theme.get_env()
+    env = _state.env
     lines = markdown.splitlines()
     edits: list[tuple[int, int, list[str]]] = []  # (start, end) 0-based slice of lines -> replacement
     for group in groups:
