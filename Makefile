@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint bench browsers clean pdf-libs pdf-tools
+.PHONY: help serve build test lint bench browsers clean pdf-libs pdf-tools linkcheck
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ lint: $(VENV)/.installed-test ## Lint hooks/ and tests/ with ruff
 
 bench: $(VENV)/.installed-test ## Run every bench/bench_*.py (speed and size ratios; see BENCHMARKS.md)
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+linkcheck: $(VENV)/.installed-build pdf-libs ## Build, then check every external link (pages, .bib) online; report: linkcheck-report.txt
+	$(BIN)/python hooks/_linkcheck.py -f mkdocs.yml $(LINKCHECK_ARGS)
 
 clean: ## Remove site/, caches and test artefacts (keeps the virtual environment)
 	rm -rf site .cache .pytest_cache .ruff_cache artifacts

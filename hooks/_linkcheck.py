@@ -28,6 +28,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -169,7 +170,7 @@ def collect_page_urls(
             sources = found.setdefault(without_fragment(url), [])
             if source not in sources:
                 sources.append(source)
-    return found
+    return {url: sorted(sources, key=lambda source: source.where) for url, sources in found.items()}
 
 
 def collect_bib_urls(paths: Iterable[Path], base: Path) -> dict[str, list[Source]]:
@@ -411,7 +412,10 @@ def check_urls(urls: Iterable[str], options: Options | None = None) -> dict[str,
     unique = list(dict.fromkeys(urls))
     if not unique:
         return {}
-    results = asyncio.run(_check_all(unique, options or Options()))
+    # In a thread of its own: the caller's thread may already run an event loop (mkdocs
+    # serve does not, but Playwright's sync API in the same test session does).
+    with ThreadPoolExecutor(1, thread_name_prefix="linkcheck") as pool:
+        results = pool.submit(lambda: asyncio.run(_check_all(unique, options or Options()))).result()
     return {result.url: result for result in results}
 
 

@@ -11,13 +11,14 @@ import time
 import uuid
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import _linkcheck as lc
 import _sitelinks
 import pytest
-from conftest import ROOT
 
+ROOT = Path(__file__).resolve().parent.parent  # not from conftest: tests/browser/ has one too
 FAST = lc.Options(timeout=1.0, retries=2, backoff=0.05, max_wait=5.0, concurrency=8, per_host=4)
 HUGE = 1 << 30  # the Content-Length the huge page announces: 1 GiB
 
@@ -316,7 +317,7 @@ def test_collect_page_urls_skips_the_sites_own_links_and_hints():
     }
     found = lc.collect_page_urls(scans, "https://example.github.io/briefing/", {"a/index.html": "docs/a.md"})
     assert found == {
-        "https://news.example.org/story": [lc.Source("docs/a.md"), lc.Source("b/index.html")],
+        "https://news.example.org/story": [lc.Source("b/index.html"), lc.Source("docs/a.md")],
     }
 
 
@@ -473,3 +474,12 @@ def test_report_may_not_go_into_the_site(tmp_path):
         lc.report_path("site/report.txt", tmp_path, tmp_path / "site")
     assert lc.report_path("linkcheck-report.txt", tmp_path, tmp_path / "site") == tmp_path / "linkcheck-report.txt"
 
+
+
+def test_check_works_where_an_event_loop_already_runs(url):
+    import asyncio
+
+    async def inside_a_loop():
+        return lc.check_urls([url("/ok")], FAST)
+
+    assert [r.kind for r in asyncio.run(inside_a_loop()).values()] == ["ok"]
