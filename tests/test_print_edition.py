@@ -11,9 +11,15 @@ from pathlib import Path
 import _publication
 import print_edition as pe
 import pytest
+import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, real_config
 from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def real_config() -> dict:
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def words(text: str) -> str:

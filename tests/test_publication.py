@@ -12,10 +12,15 @@ import pytest
 import rispy
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, real_config
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from pybtex.database import parse_string
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def real_config() -> dict:
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
