@@ -10,7 +10,6 @@ Events (priority 100, so they run before mkdocs-bibtex, whose events are at 0):
   schemes), naming file and line.
 - ``on_nav``: read every page in reading order (the nav, then pages outside it), check each
   citation's keys and cited entries, and run pandoc's citeproc once for all citations.
-- ``on_env``: keep the theme's Jinja environment for the note templates.
 - ``on_page_markdown``: put placeholders where the citations and the bibliography command stand.
 - ``on_page_content``: put the note markers, the page's notes and the bibliography in place.
 
@@ -44,7 +43,7 @@ _RENDER_CACHE: dict[str, lib.Rendered] = {}  # content-addressed: same inputs, s
 _entry_where: dict[str, tuple[Path, int]] = {}  # lower-cased key -> (.bib file, line)
 _citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found in on_nav
 _paths: dict[str, str] = {}  # src_uri -> path shown in messages
-_env: dict[str, object] = {}  # the theme's Jinja environment of this build (on_env)
+_env: dict[str, object] = {}  # the theme's Jinja environment of this build (theme_env)
 
 
 def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
@@ -126,11 +125,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     adapter.share_parsed_library(config, parsed)
     return config
 
-
-def on_env(env, config: MkDocsConfig, files: Files):
-    """Keep the build's Jinja environment: the theme's loader, overrides first."""
-    _env["env"] = env
-    return env
 
 
 def reading_order(nav: Navigation, files: Files) -> list:
@@ -228,6 +222,14 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
     return rendered
 
 
+def theme_env(config: MkDocsConfig):
+    """One Jinja environment of the theme (overrides first) per build: MkDocs renders page
+    content before its on_env event, and a new environment per page recompiles templates."""
+    if "env" not in _env:
+        _env["env"] = config.theme.get_env()
+    return _env["env"]
+
+
 def _href(target_src: str, fragment: str, page: Page, files: Files) -> str:
     if target_src == page.file.src_uri:
         return f"#{fragment}"
@@ -281,7 +283,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     notes = {note.number: note for note in site.on_page(page.file.src_uri)}
     if not notes and site.bibliography_page != page.file.src_uri:
         return html
-    env = _env.get("env") or config.theme.get_env()
+    env = theme_env(config)
     marker = env.get_template("partials/citations/note-ref.html")
     html = lib.replace_note_tokens(
         html, lambda number: marker.render(number=number, keys=notes[number].keys).strip()

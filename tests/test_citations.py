@@ -7,7 +7,7 @@ from pathlib import Path
 import _citelib as lib
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build, make_site
+from sitebuild import build, make_site
 
 ENTRY = """@article{{{key},
   author = {{{author}}},

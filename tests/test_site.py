@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SEED
+from sitebuild import ROOT, SEED
 
 CHAPTERS = [
     ("historical-perspective/", "Historical Perspective"),
