@@ -201,13 +201,62 @@ def pandoc_document(citations: list[Citation], full_bibliography: bool) -> str:
     return "\n".join(meta) + "\n\n" + "\n\n".join(body) + "\n"
 
 
-def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path) -> str:
+def pandoc_args(pandoc: str, bib_files: list[Path], csl: Path) -> list[str]:
     args = [pandoc, "--from=markdown", "--to=html", "--wrap=none", "--citeproc", f"--csl={csl}"]
-    args += [f"--bibliography={path}" for path in bib_files]
-    done = subprocess.run(args, input=document, capture_output=True, text=True, timeout=300, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"pandoc failed ({done.returncode}): {done.stderr.strip()}")
-    return done.stdout
+    return args + [f"--bibliography={path}" for path in bib_files]
+
+
+def run_pandoc_many(pandoc: str, documents: list[str], bib_files: list[Path], csl: Path) -> list[str]:
+    """Run pandoc on each document, concurrently (one process each), and return their HTML."""
+    args = pandoc_args(pandoc, bib_files, csl)
+    processes = [
+        subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in documents
+    ]
+    outputs = []
+    try:
+        for process, document in zip(processes, documents, strict=True):
+            out, err = process.communicate(document, timeout=600)
+            if process.returncode != 0:
+                raise RuntimeError(f"pandoc failed ({process.returncode}): {err.strip()}")
+            outputs.append(out)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+    return outputs
+
+
+def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path) -> str:
+    return run_pandoc_many(pandoc, [document], bib_files, csl)[0]
+
+
+# A style that looks at the previous note (ibid), at note distances or note numbers renders a
+# citation differently depending on where it stands: no two citations are then alike.
+ORDER_SENSITIVE = ('position="ibid', "ibid-with-locator", "near-note", "first-reference-note-number")
+
+
+def distinct_citations(citations: list[Citation], csl_text: str) -> tuple[list[Citation], list[int]]:
+    """The citations pandoc must see, and for each given citation the index of the one whose
+    note it shares.
+
+    Unless the style is order-sensitive, a note depends only on the citation's text and on
+    whether each of its sources is cited for the first time. The first citation of a source
+    is always kept, and the kept ones stay in reading order, so each keeps its position."""
+    if any(marker in csl_text for marker in ORDER_SENSITIVE):
+        return citations, list(range(len(citations)))
+    seen_keys: set[str] = set()
+    kept: list[Citation] = []
+    index_of: dict[tuple, int] = {}
+    mapping = []
+    for citation in citations:
+        signature = (" ".join(citation.text.split()), tuple(key in seen_keys for key in citation.keys))
+        seen_keys.update(citation.keys)
+        if signature not in index_of:
+            index_of[signature] = len(kept)
+            kept.append(citation)
+        mapping.append(index_of[signature])
+    return kept, mapping
 
 
 class _PandocOutput(HTMLParser):

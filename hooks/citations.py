@@ -190,7 +190,8 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool) -> lib.Rendered:
-    """Run pandoc's citeproc once for every citation of the site.
+    """Run pandoc's citeproc once for every distinct citation of the site, in reading order
+    (and, beside it in a second process, once for the full bibliography).
 
     The result depends only on the citations (not the prose around them), the CSL file, the
     .bib files and pandoc itself, so it is cached by their content: in memory across
@@ -201,25 +202,31 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
 
     bib_files = adapter.bib_files(config)
     csl = Path(adapter.csl_option(config))
+    csl_text = csl.read_text(encoding="utf-8")
     pandoc = Path(pypandoc.get_pandoc_path())
-    document = lib.pandoc_document(citations, full_bibliography)
+    distinct, mapping = lib.distinct_citations(citations, csl_text)
+    documents = [lib.pandoc_document(distinct, full_bibliography=False)]
+    if full_bibliography:
+        documents.append(lib.pandoc_document([], full_bibliography=True))
     stat = pandoc.stat()
-    key = lib.cache_key(CACHE_VERSION, f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", document, csl.read_bytes(),
+    key = lib.cache_key(CACHE_VERSION, f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", *documents, csl_text,
                         *(p.read_bytes() for p in bib_files))
-    if key in _RENDER_CACHE:
-        return _RENDER_CACHE[key]
-    cache_dir = adapter.config_dir(config) / ".cache" / "plugin" / "citations"
-    rendered = lib.read_cache(cache_dir / f"{key}.json")
-    if rendered is None or len(rendered.notes) != len(citations):
-        try:
-            output = lib.run_pandoc(str(pandoc), document, bib_files, csl)
-            rendered = lib.parse_pandoc_html(output, len(citations))
-        except RuntimeError as error:
-            raise PluginError(f"citations: {error}") from error
-        lib.write_cache(cache_dir, f"{key}.json", rendered)
-    _RENDER_CACHE.clear()  # keep one result: the last build's
-    _RENDER_CACHE[key] = rendered
-    return rendered
+    if key not in _RENDER_CACHE:
+        cache_dir = adapter.config_dir(config) / ".cache" / "plugin" / "citations"
+        rendered = lib.read_cache(cache_dir / f"{key}.json")
+        if rendered is None or len(rendered.notes) != len(distinct):
+            try:
+                outputs = lib.run_pandoc_many(str(pandoc), documents, bib_files, csl)
+                rendered = lib.parse_pandoc_html(outputs[0], len(distinct))
+                if full_bibliography:
+                    rendered.bibliography = lib.parse_pandoc_html(outputs[1], 0).bibliography
+            except RuntimeError as error:
+                raise PluginError(f"citations: {error}") from error
+            lib.write_cache(cache_dir, f"{key}.json", rendered)
+        _RENDER_CACHE.clear()  # keep one result: the last build's
+        _RENDER_CACHE[key] = rendered
+    rendered = _RENDER_CACHE[key]
+    return lib.Rendered(notes=[rendered.notes[index] for index in mapping], bibliography=rendered.bibliography)
 
 
 def theme_env(config: MkDocsConfig):

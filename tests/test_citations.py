@@ -270,3 +270,12 @@ def test_a_citation_in_a_heading_keeps_the_heading_slug(fixture_site):
     assert result.ok, result.text()
     heading = BeautifulSoup(result.html(), "html.parser").select_one("h2#water-supply")
     assert heading is not None and heading.select_one("sup.note-ref a").get_text() == "1"
+
+
+def test_distinct_citations_share_notes_only_where_the_style_allows():
+    cites = lib.find_citations("a[@x] b[@y] c[@x] d[@x] e[@x, p. 2] f[@x]")
+    kept, mapping = lib.distinct_citations(cites, "<style>no ibid here</style>")
+    assert [c.text for c in kept] == ["[@x]", "[@y]", "[@x]", "[@x, p. 2]"]
+    assert mapping == [0, 1, 2, 2, 3, 2]  # first [@x] is a full note; later ones share the short form
+    kept, mapping = lib.distinct_citations(cites, '<if position="ibid-with-locator">')
+    assert len(kept) == 6 and mapping == list(range(6))
