@@ -255,8 +255,10 @@ def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
                           "text": f"Full note: n. {first.number}",
                           "label": f"Full note {first.number}: {label}"})
         if site.bibliography_page and key in site.bibliography:
+            # Several sources in one note: name each link by its source's first word(s).
+            text = "Bibliography" if len(note.keys) == 1 else f"Bibliography: {label.split(',')[0].strip('“” ')}"
             links.append({"href": _href(site.bibliography_page, f"ref-{key}", page, files),
-                          "text": "Bibliography", "label": f"Bibliography entry: {label}"})
+                          "text": text, "label": f"Bibliography entry: {label}"})
     return links
 
 
