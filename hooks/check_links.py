@@ -80,8 +80,9 @@ def on_post_build(config: MkDocsConfig) -> None:
 def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
                    options: _linkcheck.LinkcheckConfig) -> None:
     base = _config_dir(config)
+    bib_files = _bibtex_adapter.bib_files(config) if _bibtex_adapter.PLUGIN_NAME in config.plugins else []
     sources = _linkcheck.merge(
-        _linkcheck.collect_bib_urls(_bibtex_adapter.bib_files(config), base),
+        _linkcheck.collect_bib_urls(bib_files, base),
         _linkcheck.collect_page_urls(scans, config.site_url, _names),
     )
     try:
