@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
+PROCESS = {"serving": False}  # set by print_edition.on_startup; kept across the rebuilds of `mkdocs serve`
 DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -39,6 +40,7 @@ class PublicationConfig(base.Config):
     language = c.Type(str, default="en")
     url = c.Optional(c.Type(str))  # the note's address; leave unset to use site_url
     pdf = c.Type(bool, default=True)  # build the PDF edition during `mkdocs build`
+    pdf_when_serving = c.Type(bool, default=False)  # also on every rebuild of `mkdocs serve` (about 2 s each)
     pdf_timeout = c.Type((int, float), default=60)  # seconds before the PDF build is reported as too slow
 
 
@@ -60,7 +62,8 @@ class Publication:
     place: str | None
     language: str
     url: str
-    pdf: bool
+    pdf: bool  # the PDF is built (and linked) in this build
+    pdf_when_serving: bool
     pdf_timeout: float
 
     @property
@@ -147,7 +150,9 @@ def load(config: MkDocsConfig) -> tuple[Publication | None, list[str]]:
         series=options.series.strip(), number=options.number.strip(), year=match["year"],
         month=int(match["month"]) if match["month"] else None, day=int(match["day"]) if match["day"] else None,
         publisher=options.publisher.strip(), place=(options.place or "").strip() or None,
-        language=options.language, url=url, pdf=options.pdf, pdf_timeout=float(options.pdf_timeout),
+        language=options.language, url=url, pdf_when_serving=options.pdf_when_serving,
+        pdf=options.pdf and (options.pdf_when_serving or not PROCESS["serving"]),
+        pdf_timeout=float(options.pdf_timeout),
     )
     messages = [f"{where}: extra.publication: {key}: {message}" for key, message in warnings]
     messages += consistency(record, config, where)

@@ -6,6 +6,8 @@ Each page becomes one section; its ids get the section's prefix and its links to
 pages of the note become links inside the edition.
 
 Events:
+- ``on_startup``: note whether this process runs ``mkdocs serve`` (the PDF is then skipped
+  unless ``extra.publication.pdf_when_serving`` is true: every edit rebuilds the site).
 - ``on_config``: reset state, read ``extra.publication`` (``pdf: true`` builds the PDF).
 - ``on_nav``: keep the reading order (the nav, then pages outside it, as the notes are numbered).
 - ``on_page_content`` (priority -100, after every other hook): keep each page's HTML.
@@ -57,11 +59,18 @@ _sections: dict[str, Section] = {}
 _state: dict[str, _publication.Publication | None] = {}
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    _publication.PROCESS["serving"] = command == "serve"
+
+
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _order.clear()
     _sections.clear()
     _state["pub"], _warnings = _publication.load(config)  # publication_meta.py reports the warnings
+    pub = _state["pub"]
+    if pub is not None and not pub.pdf and _publication.PROCESS["serving"] and not pub.pdf_when_serving:
+        log.info("no PDF edition under `mkdocs serve` (extra.publication.pdf_when_serving: true builds it).")
     return config
 
 

@@ -176,3 +176,17 @@ def test_pdf_can_be_turned_off(fixture_site):
     assert not list(result.site_dir.glob("*.pdf"))
     assert (result.site_dir / "print" / "index.html").is_file()
     assert "Download PDF" not in result.html()
+
+
+def test_no_pdf_under_mkdocs_serve_unless_asked(fixture_site, monkeypatch):
+    monkeypatch.setitem(_publication.PROCESS, "serving", True)  # what on_startup("serve") sets
+    pages = {"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"}
+    result = fixture_site(pages)
+    assert result.ok, result.text()
+    assert not list(result.site_dir.glob("*.pdf")) and "Download PDF" not in result.html()
+    assert (result.site_dir / "print" / "index.html").is_file()
+    extra = real_config()["extra"]
+    extra["publication"] = {**extra["publication"], "pdf_when_serving": True}
+    result = fixture_site(pages, extra=extra)
+    assert result.ok, result.text()
+    assert list(result.site_dir.glob("*.pdf")) and "Download PDF" in result.html()
