@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint bench browsers clean pdf-libs pdf-tools linkcheck
+.PHONY: help serve build test lint bench audit browsers clean pdf-libs pdf-tools linkcheck
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,8 +56,14 @@ test: $(VENV)/.installed-test browsers pdf-libs pdf-tools ## Install what the te
 lint: $(VENV)/.installed-test ## Lint hooks/ and tests/ with ruff
 	$(BIN)/ruff check hooks tests
 
-bench: $(VENV)/.installed-test ## Run every bench/bench_*.py (speed and size ratios; see BENCHMARKS.md)
+bench: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Run every bench/bench_*.py (speed and size ratios; see BENCHMARKS.md)
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+audit: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Lighthouse (mobile) on the home page and a chapter; targets in BENCHMARKS.md
+	$(BIN)/python bench/bench_lighthouse.py --check
 
 linkcheck: $(VENV)/.installed-build pdf-libs ## Build, then check every external link (pages, .bib) online; report: linkcheck-report.txt
 	$(BIN)/python hooks/_linkcheck.py -f mkdocs.yml $(LINKCHECK_ARGS)

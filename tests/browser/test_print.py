@@ -16,7 +16,8 @@ def test_printed_chapter_shows_text_and_notes_only(page):
     assert notes.count() > 0
     for index in range(notes.count()):
         expect(notes.nth(index)).to_be_visible()
-    for hidden in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".md-footer"):
+    screen_only = (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".md-footer")
+    for hidden in (*screen_only, ".footnote-backref"):
         for index in range(page.locator(hidden).count()):
             expect(page.locator(hidden).nth(index)).to_be_hidden()
     assert page.pdf(format="A4")[:4] == b"%PDF"
