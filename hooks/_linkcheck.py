@@ -290,7 +290,7 @@ class _Checker:
                 if method == "GET" and response.status_code in BLOCKED | {429, 503}:
                     body = await asyncio.wait_for(_peek(response, BODY_PEEK), self.options.timeout)
                 location = response.headers.get("location", "")
-                outcome = _Outcome(response.status_code, url, headers=dict(response.headers), body_start=body)
+                outcome = _Outcome(response.status_code, "", headers=dict(response.headers), body_start=body)
                 if location and response.status_code in REDIRECTS:
                     outcome.final = str(httpx.URL(url).join(location))
                 return outcome
@@ -306,7 +306,7 @@ class _Checker:
                 hop = await self._hop(method, current, url)
             except Exception as error:  # noqa: BLE001 - every failure becomes a result
                 return _Outcome(final=current, error=describe_error(error, self.options.timeout))
-            if hop.status not in REDIRECTS or hop.final == current:
+            if hop.status not in REDIRECTS or not hop.final:  # an answer (or a redirect to nowhere)
                 hop.final, hop.permanent = current, permanent
                 return hop
             if hop.status in PERMANENT and not permanent:

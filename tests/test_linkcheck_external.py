@@ -69,6 +69,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, b"end of the chain")
         elif path == "/moved":
             self._send(301, headers={"Location": f"/chain/1{q}"})
+        elif path == "/self":
+            self._send(302, headers={"Location": f"/self{q}"})
+        elif path == "/302-nowhere":
+            self._send(302)
         elif path == "/loop/a":
             self._send(302, headers={"Location": f"/loop/b{q}"})
         elif path == "/loop/b":
@@ -173,6 +177,13 @@ def test_redirect_loop_is_an_error_naming_the_loop(url):
     assert result.kind == "error" and result.detail.startswith("redirect loop:")
     assert "/loop/a" in result.detail and "/loop/b" in result.detail
     assert result.requests == 2
+
+
+def test_a_redirect_to_itself_is_a_loop_and_one_to_nowhere_an_error(url):
+    result = check(url("/self"))
+    assert result.kind == "error" and result.detail.startswith("redirect loop:") and result.requests == 1
+    result = check(url("/302-nowhere"))
+    assert result.kind == "error" and result.detail.startswith("302 Found")
 
 
 def test_redirects_are_followed_to_a_limit(url):
