@@ -190,3 +190,11 @@ def test_no_pdf_under_mkdocs_serve_unless_asked(fixture_site, monkeypatch):
     result = fixture_site(pages, extra=extra)
     assert result.ok, result.text()
     assert list(result.site_dir.glob("*.pdf")) and "Download PDF" in result.html()
+
+
+def test_missing_weasyprint_or_pango_is_a_clear_error(monkeypatch, tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)  # import fails like a missing Pango
+    with pytest.raises(PluginError, match="pdf: false"):
+        pe.write_pdf("<p>x</p>", tmp_path, tmp_path / "x.pdf")
