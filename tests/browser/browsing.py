@@ -17,9 +17,11 @@ PHONE = {"width": 375, "height": 740}
 
 
 def wait_for_site(page: Page) -> None:
-    """Wait until the page has loaded and Material's JavaScript has set it up."""
+    """Wait until the page has loaded and, on Material's pages, its JavaScript has set it up
+    (the print edition is a plain page without Material)."""
     page.wait_for_load_state("load")
-    page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme")
+    if page.locator("script[src*='javascripts/bundle.']").count():
+        page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme")
 
 
 def open_chapter(page: Page, address: str) -> None:

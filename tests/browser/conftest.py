@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from browsing import PHONE
 from playwright.sync_api import BrowserContext, Page, Route
 
@@ -56,23 +57,64 @@ class Offsite:
             route.abort("blockedbyclient")
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _PagesHandler(SimpleHTTPRequestHandler):
+    """The site as GitHub Pages serves a project site: under site_url's path (e.g. /briefing/,
+    which the 404 page's absolute links rely on), with 404.html for what does not exist."""
+
+    prefix = "/"
+
     def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
         pass
 
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 @pytest.fixture(scope="session")
-def base_url(request) -> Iterator[str]:
-    """The real site on http://127.0.0.1:<ephemeral port>/; pytest-playwright passes it to
-    every context. tests/conftest.py's real_site builds it strict once per session;
-    BRIEFING_SITE=<folder> tests a site built beforehand instead (e.g. the one to deploy)."""
+def site_dir(request) -> Path:
+    """The built site: tests/conftest.py's real_site (built strict once per session), or the
+    folder BRIEFING_SITE names (a site built beforehand, e.g. the one about to be deployed)."""
     prebuilt = os.environ.get("BRIEFING_SITE")
-    site_dir = Path(prebuilt) if prebuilt else request.getfixturevalue("real_site").site_dir
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    return Path(prebuilt) if prebuilt else request.getfixturevalue("real_site").site_dir
+
+
+@pytest.fixture(scope="session")
+def site_pages(site_dir) -> list[str]:
+    """Every HTML page of the built site, by address ("" is the home page, then "404.html")."""
+    pages = []
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir).as_posix()
+        pages.append(relative.removesuffix("index.html"))
+    return pages
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir) -> Iterator[str]:
+    """The built site on http://127.0.0.1:<ephemeral port>/<site_url's path>/, e.g.
+    .../briefing/; pytest-playwright passes it to every context, so tests goto relative
+    addresses ("security-challenge/")."""
+    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or ""
+    path = urlsplit(site_url).path.strip("/")
+    prefix = f"/{path}/" if path else "/"
+    handler = functools.partial(type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     server.shutdown()
     server.server_close()
 
@@ -96,6 +138,14 @@ def browser_type_launch_args(browser_type_launch_args) -> dict:
 def offsite() -> Offsite:
     """Every blocked off-site request of the session, in order."""
     return Offsite()
+
+
+@pytest.fixture(autouse=True)
+def _stays_on_loopback(offsite):
+    """Every browser test fails if its pages tried to reach anything off 127.0.0.1."""
+    before = len(offsite.urls)
+    yield
+    assert offsite.urls[before:] == [], f"requests off 127.0.0.1 (blocked): {offsite.urls[before:]}"
 
 
 @pytest.fixture

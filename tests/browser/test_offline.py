@@ -5,9 +5,9 @@ from __future__ import annotations
 from browsing import PAGES, search, wait_for_site
 
 
-def test_no_request_leaves_loopback(page, offsite):
+def test_no_request_leaves_loopback(page, offsite, site_pages):
     before = len(offsite.urls)
-    for address in PAGES.values():
+    for address in [*site_pages, "no-such-page/"]:
         page.goto(address)
         wait_for_site(page)
         page.wait_for_load_state("networkidle")

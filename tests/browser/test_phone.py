@@ -1,8 +1,9 @@
-"""On a 375 px wide phone the navigation drawer opens and closes and no page scrolls sideways."""
+"""On a 375 px wide phone the navigation drawer opens and closes, and no page scrolls sideways
+(nor makes the phone zoom out: a phone widens its layout viewport to fit content that is too
+wide, even though Material hides the html element's horizontal overflow)."""
 
 from __future__ import annotations
 
-import pytest
 from browsing import PAGES, PHONE, wait_for_site
 from playwright.sync_api import expect
 
@@ -20,11 +21,14 @@ def test_drawer_opens_and_closes(phone):
     expect(drawer).not_to_be_in_viewport()
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_page_does_not_scroll_sideways(phone, name):
-    phone.goto(PAGES[name])
-    wait_for_site(phone)
-    width = phone.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} is {width} px wide on a {PHONE['width']} px phone"
-    phone.mouse.wheel(400, 0)
-    assert phone.evaluate("() => window.scrollX") == 0
+def test_no_page_scrolls_sideways(phone, site_pages):
+    too_wide = {}
+    for address in site_pages:
+        phone.goto(address)
+        wait_for_site(phone)
+        width = phone.evaluate("() => Math.max(innerWidth, document.documentElement.scrollWidth)")
+        phone.mouse.wheel(400, 0)
+        phone.wait_for_timeout(50)
+        if width > PHONE["width"] or phone.evaluate("() => window.scrollX"):
+            too_wide[address or "home"] = width
+    assert not too_wide, f"wider than a {PHONE['width']} px phone: {too_wide}"
