@@ -39,6 +39,7 @@ logging.getLogger("pybtex").setLevel(logging.ERROR)
 
 PRIORITY = 100
 CACHE_VERSION = "citations-1"  # bump when the rendering of notes changes
+SPLIT_BIBLIOGRAPHY_AT = 300  # library entries above which the bibliography gets its own pandoc
 _RENDER_CACHE: dict[str, lib.Rendered] = {}  # content-addressed: same inputs, same output
 _entry_where: dict[str, tuple[Path, int]] = {}  # lower-cased key -> (.bib file, line)
 _citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found in on_nav
@@ -205,8 +206,11 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
     csl_text = csl.read_text(encoding="utf-8")
     pandoc = Path(pypandoc.get_pandoc_path())
     distinct, mapping = lib.distinct_citations(citations, csl_text)
-    documents = [lib.pandoc_document(distinct, full_bibliography=False)]
-    if full_bibliography:
+    # A large library's bibliography costs pandoc seconds: render it in a second process,
+    # beside the notes. A small one is cheaper in the same process.
+    split = full_bibliography and len(adapter.bib_data(config).entries) > SPLIT_BIBLIOGRAPHY_AT
+    documents = [lib.pandoc_document(distinct, full_bibliography=full_bibliography and not split)]
+    if split:
         documents.append(lib.pandoc_document([], full_bibliography=True))
     stat = pandoc.stat()
     key = lib.cache_key(CACHE_VERSION, f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", *documents, csl_text,
@@ -218,7 +222,7 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
             try:
                 outputs = lib.run_pandoc_many(str(pandoc), documents, bib_files, csl)
                 rendered = lib.parse_pandoc_html(outputs[0], len(distinct))
-                if full_bibliography:
+                if split:
                     rendered.bibliography = lib.parse_pandoc_html(outputs[1], 0).bibliography
             except RuntimeError as error:
                 raise PluginError(f"citations: {error}") from error

