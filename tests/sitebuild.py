@@ -14,6 +14,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "afghanistan-and-pakistan-friends-or-foes.txt"
 
+# A one-entry library for fixture sites that need a valid citation and nothing more.
+ONE_ENTRY = """@article{smith2020title,
+  author = {Smith, Jane},
+  title = {A Title about {Pakistan}},
+  journaltitle = {The Journal},
+  date = {2020-01-02},
+  url = {https://example.org/a},
+  urldate = {2023-11-14},
+}
+"""
+
 
 # ----------------------------------------------------------------------------- builds
 @dataclass

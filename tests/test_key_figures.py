@@ -14,6 +14,7 @@ import _key_figures as kf
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from sitebuild import ONE_ENTRY
 
 # Not imported from conftest: with tests/browser/conftest.py in the same run, the name
 # `conftest` may resolve to that one.
@@ -243,15 +244,7 @@ def test_real_figures_file_is_clean_and_complete():
 
 # ----------------------------------------------------------------------------- fixture builds
 
-BIB = """@article{smith2020title,
-  author = {Smith, Jane},
-  title = {A Title about {Pakistan}},
-  journaltitle = {The Journal},
-  date = {2020-01-02},
-  url = {https://example.org/a},
-  urldate = {2023-11-14},
-}
-
+BIB = ONE_ENTRY + """
 @article{jones2021other,
   author = {Jones, Ann},
   title = {Another Title},

@@ -10,16 +10,8 @@ import _sitelinks as sl
 import check_links
 import pytest
 import yaml
+from sitebuild import ONE_ENTRY
 
-ONE_ENTRY = """@article{smith2020title,
-  author = {Smith, Jane},
-  title = {A Title about {Pakistan}},
-  journaltitle = {The Journal},
-  date = {2020-01-02},
-  url = {https://example.org/a},
-  urldate = {2023-11-14},
-}
-"""
 # Not imported from conftest: tests/browser/conftest.py takes that module name in a full run.
 ROOT = Path(__file__).resolve().parent.parent
 # Only the hooks this concern needs: the notes (their anchors are checked) and the check.

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-ONE_ENTRY = """@article{smith2020title,
-  author = {Smith, Jane},
-  title = {A Title about {Pakistan}},
-  journaltitle = {The Journal},
-  date = {2020-01-02},
-  url = {https://example.org/a},
-  urldate = {2023-11-14},
-}
-"""
+from sitebuild import ONE_ENTRY
 
 
 def test_unknown_citation_key_names_key_and_page(fixture_site):
