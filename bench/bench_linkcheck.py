@@ -16,7 +16,6 @@ import argparse
 import multiprocessing
 import sys
 import tempfile
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
