@@ -54,3 +54,12 @@ def wait_for_tooltip(page: Page):
     tooltip.wait_for()
     page.wait_for_function("() => getComputedStyle(document.querySelector('.md-tooltip2--active')).opacity === '1'")
     return tooltip
+
+
+def settle(page: Page) -> None:
+    """Wait until no CSS transition or finite animation is running (axe measures colours as
+    drawn, and a panel fading in is not yet at its final contrast)."""
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().iterations === Infinity)"
+    )

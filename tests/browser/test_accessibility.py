@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import PAGES, note_marker, open_chapter, search, wait_for_site, wait_for_tooltip
+from browsing import PAGES, note_marker, open_chapter, search, settle, wait_for_site, wait_for_tooltip
 
 AXE = Axe()
 SCHEMES = ["light", "dark"]  # the reader's system setting; Material follows it
 
 
 def violations(page) -> str:
-    """axe's report on the page as it is now, or "" when it finds nothing."""
+    """axe's report on the page once it has settled, or "" when axe finds nothing."""
+    settle(page)
     results = AXE.run(page)
     return "" if results.violations_count == 0 else f"{page.url}\n{results.generate_report()}"
 
