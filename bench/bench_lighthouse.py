@@ -44,6 +44,7 @@ CHROME_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",
 ] + (["--no-sandbox"] if os.geteuid() == 0 else [])
 COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".bib", ".ris")
 

@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",  # containers (CI) give /dev/shm 64 MB
 ]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 def is_loopback(url: str) -> bool:
