@@ -1,6 +1,8 @@
-"""The real site in a real browser: built strict once per session into a temporary folder,
-served from 127.0.0.1 on an ephemeral port, and driven by Debian's Chromium through
-pytest-playwright (one browser per session). Every request that would leave 127.0.0.1 is
+"""The real site in a real browser: built strict once per session into a temporary folder
+(tests/conftest.py's real_site, shared with the other tests), served from 127.0.0.1 on an
+ephemeral port, and driven by Debian's Chromium through pytest-playwright (one browser per
+session; pytest-playwright's fixtures with browser_type_launch_args, base_url and new_context
+overridden here). Every request that would leave 127.0.0.1 is
 blocked and recorded, so a test can assert that none happened."""
 
 from __future__ import annotations
