@@ -257,12 +257,12 @@ def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
         if first is not None and first.number != note.number:
             links.append({"href": _href(first.page, f"fn:{first.number}", page, files),
                           "text": f"Full note: n. {first.number}",
-                          "label": f"Full note {first.number}: {label}"})
+                          "label": f"Full note: n. {first.number} — {label}"})
         if site.bibliography_page and key in site.bibliography:
             # Several sources in one note: name each link by its source's first word(s).
             text = "Bibliography" if len(note.keys) == 1 else f"Bibliography: {label.split(',')[0].strip('“” ')}"
             links.append({"href": _href(site.bibliography_page, f"ref-{key}", page, files),
-                          "text": text, "label": f"Bibliography entry: {label}"})
+                          "text": text, "label": f"{text} — {label}"})
     return links
 
 

@@ -193,6 +193,14 @@ def test_note_8_cites_both_sources_in_one_note(real_site):
     ]
 
 
+def test_note_links_are_named_by_their_visible_text(real_site):
+    """An accessible name that starts with the visible text (WCAG 2.5.3, label in name)."""
+    links = [a for url, _ in CHAPTERS for a in soup(real_site, url).select("a.note-link")]
+    assert links
+    for a in links:
+        assert a["aria-label"].startswith(a.get_text() + " — "), a
+
+
 def test_notes_are_clean_text_with_linked_urls(real_site):
     for url, _ in CHAPTERS:
         for li in soup(real_site, url).select("div.briefing-notes li"):
