@@ -44,17 +44,14 @@ pdf-tools: ## Install Debian's poppler-utils (pdftotext) for the PDF tests when 
 	@if command -v pdftotext >/dev/null 2>&1; then :; else $(call apt_install,poppler-utils); fi
 
 browsers: ## Install Debian's Chromium for the browser tests when it is missing (as root)
-	@if command -v chromium >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-roboto-unhinted >/dev/null; \
-	else echo "Chromium is missing: install Debian's 'chromium' package (as root) to run the browser tests." >&2; exit 1; fi
+	@if command -v chromium >/dev/null 2>&1; then :; else $(call apt_install,chromium fonts-roboto-unhinted); fi
 
 test: $(VENV)/.installed-test browsers pdf-libs pdf-tools ## Install what the tests need, then run the whole suite
-	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff check hooks tests bench
 	$(BIN)/pytest
 
-lint: $(VENV)/.installed-test ## Lint hooks/ and tests/ with ruff
-	$(BIN)/ruff check hooks tests
+lint: $(VENV)/.installed-test ## Lint hooks/, tests/ and bench/ with ruff
+	$(BIN)/ruff check hooks tests bench
 
 bench: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Run every bench/bench_*.py (speed and size ratios; see BENCHMARKS.md)
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done

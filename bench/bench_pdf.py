@@ -56,7 +56,8 @@ def site_copy(root: Path, pdf: bool) -> Path:
 def time_build(config_file: Path, runs: int) -> float:
     times = []
     for run in range(runs):
-        out = subprocess.run([sys.executable, "-c", TIMER, str(config_file), str(config_file.parent / f"site-{config_file.stem}-{run}")],
+        site = config_file.parent / f"site-{config_file.stem}-{run}"
+        out = subprocess.run([sys.executable, "-c", TIMER, str(config_file), str(site)],
                              capture_output=True, text=True, check=True, cwd=config_file.parent)
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
