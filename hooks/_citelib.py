@@ -136,15 +136,18 @@ class BibProblem:
 def entry_lines(text: str) -> dict[str, list[int]]:
     """Line numbers of every entry, by lower-cased key (several for a duplicate key)."""
     lines: dict[str, list[int]] = {}
+    lineno, counted = 1, 0
     for match in ENTRY_RE.finditer(text):
+        lineno += text.count("\n", counted, match.start())  # count each stretch once
+        counted = match.start()
         if match.group("type").lower() in {"comment", "preamble", "string"}:
             continue
-        lineno = text.count("\n", 0, match.start()) + 1
         lines.setdefault(match.group("key").lower(), []).append(lineno)
     return lines
 
 
-def duplicate_keys(path: Path, text: str) -> list[BibProblem]:
+def duplicate_keys(path: Path, lines: dict[str, list[int]]) -> list[BibProblem]:
+    """Problems for each key defined twice; `lines` is what entry_lines gives for the file."""
     return [
         BibProblem(
             path,
@@ -153,7 +156,7 @@ def duplicate_keys(path: Path, text: str) -> list[BibProblem]:
             "rename one of the entries or delete the copy",
             fatal=True,
         )
-        for key, where in entry_lines(text).items()
+        for key, where in lines.items()
         if len(where) > 1
     ]
 

@@ -141,9 +141,27 @@ def scan_site(site_dir: Path) -> dict[str, HtmlScan]:
             for page in html_files(site_dir)}
 
 
-def resolve(link: str, page: str, base: Base, site_dir: Path) -> tuple[str | None, str, str]:
+class SiteTree:
+    """The files and folders of a built site, listed once: a link check asks about each of
+    thousands of links, and a set look-up is far cheaper than a stat."""
+
+    def __init__(self, site_dir: Path):
+        self.files: set[str] = set()
+        self.dirs: set[str] = {""}
+        for path in site_dir.rglob("*"):
+            (self.files if path.is_file() else self.dirs).add(path.relative_to(site_dir).as_posix())
+
+    def is_file(self, target: str) -> bool:
+        return target in self.files
+
+    def is_dir(self, target: str) -> bool:
+        return target in self.dirs
+
+
+def resolve(link: str, page: str, base: Base, site: Path | SiteTree) -> tuple[str | None, str, str]:
     """Where an internal link of ``page`` leads: (site path of the target file or None,
-    fragment, reason when it leads nowhere)."""
+    fragment, reason when it leads nowhere). ``site``: the site folder, or its SiteTree."""
+    tree = site if isinstance(site, SiteTree) else SiteTree(site)
     parts = urlsplit(link.strip())
     fragment = unquote(parts.fragment)
     own = base.own(link)
@@ -165,17 +183,16 @@ def resolve(link: str, page: str, base: Base, site_dir: Path) -> tuple[str | Non
     if target == ".." or target.startswith("../") or posixpath.isabs(target):
         return None, fragment, "leads outside the site"
     target = "" if target == "." else target
-    candidate = site_dir / target if target else site_dir
-    if not is_dir and candidate.is_file():
+    if not is_dir and tree.is_file(target):
         return target, fragment, ""
     index = posixpath.join(target, "index.html") if target else "index.html"
-    if candidate.is_dir() and (site_dir / index).is_file():
+    if tree.is_dir(target) and tree.is_file(index):
         return index, fragment, ""
-    expected = index if is_dir or candidate.is_dir() else target
+    expected = index if is_dir or tree.is_dir(target) else target
     return None, fragment, f"no file {expected!r} in the site"
 
 
-def check_link(link: Link, page: str, base: Base, site_dir: Path, scans: dict[str, HtmlScan]) -> str:
+def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: dict[str, HtmlScan]) -> str:
     """Why an href/src of ``page`` is broken, or '' when it is fine or not checked here."""
     url = link.url
     scheme = scheme_of(url)
@@ -189,7 +206,7 @@ def check_link(link: Link, page: str, base: Base, site_dir: Path, scans: dict[st
         return ""  # external: checked on demand by _linkcheck
     if not scheme and url.strip().startswith("//"):
         return ""  # protocol-relative: external
-    target, fragment, reason = resolve(url, page, base, site_dir)
+    target, fragment, reason = resolve(url, page, base, site)
     if target is None:
         return f"broken link: {reason}"
     if not fragment or fragment.lower() == "top" or not target.endswith(".html"):
@@ -205,10 +222,11 @@ def check_site(site_dir: Path, site_url: str | None = None,
     """Every broken internal link or anchor, and every forbidden link, of the built site."""
     base = Base.from_site_url(site_url)
     scans = scan_site(site_dir) if scans is None else scans
+    tree = SiteTree(site_dir)
     problems = []
     for page, scan in scans.items():
         for link in scan.links:
-            reason = check_link(link, page, base, site_dir, scans)
+            reason = check_link(link, page, base, tree, scans)
             if reason:
                 problems.append(Problem(page, link.url, link.line, reason))
     return problems

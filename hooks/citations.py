@@ -82,7 +82,8 @@ def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem], ob
     from pybtex.scanner import PybtexSyntaxError
 
     text = path.read_text(encoding="utf-8")
-    fatal = lib.duplicate_keys(path, text)
+    where = lib.entry_lines(text)
+    fatal = lib.duplicate_keys(path, where)
     if fatal:
         raise PluginError(str(fatal[0]))
     try:
@@ -94,7 +95,7 @@ def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem], ob
         ) from error
     except PybtexError as error:
         raise PluginError(f"{path}: {error}") from error
-    lines = {key: where[0] for key, where in lib.entry_lines(text).items()}
+    lines = {key: found[0] for key, found in where.items()}
     problems = []
     for key, entry in data.entries.items():
         url = str(entry.fields.get("url", "")).strip()

@@ -72,9 +72,11 @@ def test_find_citations_rejects_a_part_without_a_key():
 
 
 def test_duplicate_keys_name_both_lines():
-    problems = lib.duplicate_keys(Path("x.bib"), "@article{a,\n title={x}}\n\n@book{A,\n title={y}}\n")
+    text = "@string{j = {J}}\n@article{a,\n title={x}}\n\n@book{A,\n title={y}}\n@misc{b, title={z}}\n"
+    assert lib.entry_lines(text) == {"a": [2, 5], "b": [7]}
+    problems = lib.duplicate_keys(Path("x.bib"), lib.entry_lines(text))
     assert [str(p) for p in problems] == [
-        "x.bib:4: duplicate key 'a' (first defined at line 1): rename one of the entries or delete the copy"
+        "x.bib:5: duplicate key 'a' (first defined at line 2): rename one of the entries or delete the copy"
     ]
 
 
