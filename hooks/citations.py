@@ -214,7 +214,8 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
     if split:
         documents.append(lib.pandoc_document([], full_bibliography=True))
     stat = pandoc.stat()
-    key = lib.cache_key(CACHE_VERSION, f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", *documents, csl_text,
+    key = lib.cache_key(CACHE_VERSION, Path(lib.__file__).read_bytes(),  # the code that parses and cleans
+                        f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", *documents, csl_text,
                         *(p.read_bytes() for p in bib_files))
     if key not in _RENDER_CACHE:
         cache_dir = adapter.config_dir(config) / ".cache" / "plugin" / "citations"
