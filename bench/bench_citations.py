@@ -28,6 +28,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from sitebuild import pointed_at_project, real_config, write_config  # noqa: E402
+
 # The citation layer, and the hooks that only consume its notes (callouts show a source's note).
 LAYER_HOOKS = {"hooks/citations.py", "hooks/figures.py", "hooks/key_figures.py"}
 
@@ -50,19 +53,11 @@ def without_layer(config: dict) -> dict:
     return config
 
 
-def absolutize(config: dict, base: Path) -> dict:
-    """Point a copied mkdocs.yml back at the project's hooks, overrides and includes, and
-    leave the PDF edition out (it costs seconds with or without citations; bench_pdf.py)."""
-    config = json.loads(json.dumps(config))
+def without_pdf(config: dict) -> dict:
+    """The PDF edition costs seconds with or without citations (bench_pdf.py measures it)."""
     publication = config.get("extra", {}).get("publication")
     if isinstance(publication, dict):
         publication["pdf"] = False
-    config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
-    config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    for ext in config["markdown_extensions"]:
-        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
-            ext["pymdownx.snippets"]["base_path"] = [str(ROOT / "includes")]
-    config["watch"] = []
     return config
 
 
@@ -114,24 +109,18 @@ def synthetic_series(root: Path, pages: int, entries: int, per_page: int) -> Pat
             sentence = " ".join(rng.choice(WORDS) for _ in range(40)).capitalize()
             paragraphs.append(f"{sentence}.[@src{rng.randrange(entries):04d}]")
         (folder / f"page-{p:03d}.md").write_text(f"# Page {p}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = real_config()
     config.pop("nav", None)
     config["extra"] = {"generator": False}  # no publication record: no print edition of 600 pages
     config["site_name"] = "Synthetic series"
-    return write_config(root, absolutize(config, root))
-
-
-def write_config(root: Path, config: dict, name: str = "mkdocs.yml") -> Path:
-    path = root / name
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return write_config(root / "mkdocs.yml", pointed_at_project(config))
 
 
 def compare(label: str, config_file: Path, runs: int) -> dict:
     """Without the layer; with it and an empty citation cache (a first build, CI); with it and
     a warm cache (every later build, `mkdocs serve`, edits that leave citations alone)."""
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    without = write_config(config_file.parent, without_layer(config), "mkdocs.without.yml")
+    without = write_config(config_file.parent / "mkdocs.without.yml", without_layer(config))
     base_in, base_whole = time_build(without, runs)
     cold_in, cold_whole = time_build(config_file, runs, cold=True)
     warm_in, warm_whole = time_build(config_file, runs, cold=False)
@@ -159,8 +148,8 @@ def main() -> None:
         for folder in ("bib", "data"):
             if (ROOT / folder).is_dir():
                 shutil.copytree(ROOT / folder, real / folder)
-        config = absolutize(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")), real)
-        rows.append(compare("real briefing", write_config(real, config), args.runs))
+        config = without_pdf(pointed_at_project(real_config()))
+        rows.append(compare("real briefing", write_config(real / "mkdocs.yml", config), args.runs))
         series = synthetic_series(Path(tmp) / "series", args.pages, args.entries, 10)
         rows.append(compare(f"series: {args.pages} pages, {args.entries} entries", series, args.series_runs))
     print("pairs are [in-process build, whole `mkdocs build` process]; target: ratio <= 1.5")

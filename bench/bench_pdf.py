@@ -10,7 +10,6 @@ Usage: python bench/bench_pdf.py [--runs N]
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import subprocess
@@ -18,9 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from sitebuild import pointed_at_project, real_config, write_config  # noqa: E402
 
 TIMER = """
 import sys, time, logging
@@ -39,18 +38,9 @@ def site_copy(root: Path, pdf: bool) -> Path:
     for folder in ("docs", "bib", "data", "includes"):
         if (ROOT / folder).is_dir() and not (root / folder).exists():
             shutil.copytree(ROOT / folder, root / folder)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config = json.loads(json.dumps(config))
-    config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
-    config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    for ext in config["markdown_extensions"]:
-        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
-            ext["pymdownx.snippets"]["base_path"] = [str(root / "includes")]
-    config["watch"] = []
+    config = pointed_at_project(real_config())
     config["extra"]["publication"]["pdf"] = pdf
-    path = root / f"mkdocs-pdf-{'on' if pdf else 'off'}.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return write_config(root / f"mkdocs-pdf-{'on' if pdf else 'off'}.yml", config)
 
 
 def time_build(config_file: Path, runs: int) -> float:

@@ -4,6 +4,7 @@ sites in temporary folders. Imported by name (`from sitebuild import ...`): a mo
 
 from __future__ import annotations
 
+import copy
 import logging
 import shutil
 from dataclasses import dataclass, field
@@ -73,6 +74,24 @@ def real_config() -> dict:
     return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
+def pointed_at_project(config: dict) -> dict:
+    """A copy of an mkdocs.yml's settings for a site in another folder that still uses this
+    project's hooks, theme overrides and glossary (and watches nothing)."""
+    config = copy.deepcopy(config)
+    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    for ext in config["markdown_extensions"]:
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            ext["pymdownx.snippets"]["base_path"] = [str(ROOT / "includes")]
+    config["watch"] = []
+    return config
+
+
+def write_config(path: Path, config: dict) -> Path:
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def make_site(
     root: Path,
     pages: dict[str, str],
@@ -100,17 +119,10 @@ def make_site(
     (root / "bib").mkdir(exist_ok=True)
     bib_text = bib if bib is not None else (ROOT / "bib" / "references.bib").read_text(encoding="utf-8")
     (root / "bib" / "references.bib").write_text(bib_text, encoding="utf-8")
-    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
-    config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    for ext in config["markdown_extensions"]:
-        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
-            ext["pymdownx.snippets"]["base_path"] = [str(ROOT / "includes")]
-    config["watch"] = []
+    config = pointed_at_project(config)
     if nav is None:
         config.pop("nav", None)
     else:
         config["nav"] = nav
     config.update(overrides)
-    path = root / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return write_config(root / "mkdocs.yml", config)
