@@ -15,6 +15,19 @@ PAGES = {
 }
 PHONE = {"width": 375, "height": 740}
 
+# Headless Chromium as root (tests and Lighthouse), with nothing of its own phoning home (NOTES.md).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",  # containers (CI) give /dev/shm 64 MB
+]
+
 
 def wait_for_site(page: Page) -> None:
     """Wait until the page has loaded and, on Material's pages, its JavaScript has set it up

@@ -19,23 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browsing import PHONE
+from browsing import CHROMIUM_ARGS, PHONE
 from playwright.sync_api import BrowserContext, Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Headless Chromium as root, with nothing of its own phoning home (NOTES.md).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",  # containers (CI) give /dev/shm 64 MB
-]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 def is_loopback(url: str) -> bool:
     """True for URLs that stay on this machine (or never touch the network at all)."""
