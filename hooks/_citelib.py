@@ -234,31 +234,56 @@ def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path) -> 
     return run_pandoc_many(pandoc, [document], bib_files, csl)[0]
 
 
-# A style that looks at the previous note (ibid), at note distances or note numbers renders a
-# citation differently depending on where it stands: no two citations are then alike.
-ORDER_SENSITIVE = ('position="ibid', "ibid-with-locator", "near-note", "first-reference-note-number")
+# A style that counts the distance between notes or prints note numbers renders a citation
+# differently depending on where it stands: no two citations are then alike.
+ORDER_SENSITIVE = ("near-note", "first-reference-note-number")
+
+
+def _same(a: Citation | None, b: Citation | None) -> bool:
+    return a is not None and b is not None and " ".join(a.text.split()) == " ".join(b.text.split())
+
+
+def _shares(a: Citation | None, b: Citation) -> bool:
+    return a is not None and not set(a.keys).isdisjoint(b.keys)
 
 
 def distinct_citations(citations: list[Citation], csl_text: str) -> tuple[list[Citation], list[int]]:
-    """The citations pandoc must see, and for each given citation the index of the one whose
-    note it shares.
+    """The citations pandoc must see, and for each given citation the index of the one (among
+    them) whose note it shares.
 
-    Unless the style is order-sensitive, a note depends only on the citation's text and on
-    whether each of its sources is cited for the first time. The first citation of a source
-    is always kept, and the kept ones stay in reading order, so each keeps its position."""
+    A note depends on the citation's text; on whether each of its sources is cited for the
+    first time; and, in a style with "ibid." (CSL position ibid), on the citation just before
+    it when that one cites one of the same sources. Citations alike in all three share a
+    note. The first citation of a source is always kept and the kept ones stay in reading
+    order, so each keeps its first/subsequent position. For an "ibid." style each kept citation
+    also gets the neighbour it had: its own predecessor when they share a source, else one that
+    shares none (a repeat of an earlier citation, inserted when needed, whose note is unused)."""
     if any(marker in csl_text for marker in ORDER_SENSITIVE):
         return citations, list(range(len(citations)))
+    ibid = "ibid" in csl_text
     seen_keys: set[str] = set()
     kept: list[Citation] = []
     index_of: dict[tuple, int] = {}
     mapping = []
+    previous: Citation | None = None
     for citation in citations:
-        signature = (" ".join(citation.text.split()), tuple(key in seen_keys for key in citation.keys))
+        shares = ibid and _shares(previous, citation)
+        signature = (
+            " ".join(citation.text.split()),
+            tuple(key in seen_keys for key in citation.keys),
+            " ".join(previous.text.split()) if shares else None,
+        )
         seen_keys.update(citation.keys)
         if signature not in index_of:
+            last = kept[-1] if kept else None
+            # `previous` was cited before and all its sources too: a repeat of it changes no
+            # first/subsequent position, and its own note is never used.
+            if shares and not _same(last, previous) or ibid and not shares and _shares(last, citation):
+                kept.append(previous)
             index_of[signature] = len(kept)
             kept.append(citation)
         mapping.append(index_of[signature])
+        previous = citation
     return kept, mapping
 
 

