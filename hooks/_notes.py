@@ -1,12 +1,16 @@
 """The notes of the site being built: numbers, pages, sources and short forms.
 
 Filled by ``citations.py`` in ``on_nav`` and read by the hooks that run after it (callouts,
-print edition). ``reset()`` is called at the start of every build, so ``mkdocs serve``
-never shows numbers of an earlier build.
+print edition). Numbers, pages and sources are there at once; the texts (``Note.html``,
+``short_forms``, ``bibliography``) come from pandoc, which runs while MkDocs converts the
+pages: ``wait()`` (which ``short_forms`` and ``bibliography`` call) blocks until they are in.
+``reset()`` is called at the start of every build, so ``mkdocs serve`` never shows numbers
+of an earlier build.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -15,16 +19,36 @@ class Note:
     number: int
     page: str  # src_uri of the page holding the note
     keys: list[str]
-    html: str  # cleaned note text
+    html: str  # cleaned note text (after SiteNotes.wait())
     line: int  # line of the citation in the page's Markdown
 
 
 @dataclass
 class SiteNotes:
     notes: list[Note] = field(default_factory=list)
-    short_forms: dict[str, str] = field(default_factory=dict)  # key -> short note HTML
-    bibliography: dict[str, str] = field(default_factory=dict)  # key -> entry HTML, style order
     bibliography_page: str | None = None  # src_uri of the page with the full bibliography
+    _short_forms: dict[str, str] = field(default_factory=dict, repr=False)  # key -> short note HTML
+    _bibliography: dict[str, str] = field(default_factory=dict, repr=False)  # key -> entry HTML, style order
+    _pending: Callable[[], None] | None = field(default=None, repr=False)
+
+    def when_rendered(self, fill: Callable[[], None]) -> None:
+        """`fill` blocks until pandoc is done and puts the texts in; wait() calls it once."""
+        self._pending = fill
+
+    def wait(self) -> None:
+        fill, self._pending = self._pending, None
+        if fill is not None:
+            fill()
+
+    @property
+    def short_forms(self) -> dict[str, str]:
+        self.wait()
+        return self._short_forms
+
+    @property
+    def bibliography(self) -> dict[str, str]:
+        self.wait()
+        return self._bibliography
 
     _by_page: dict[str, list[Note]] = field(default_factory=dict, repr=False)
     _by_key: dict[str, list[Note]] = field(default_factory=dict, repr=False)

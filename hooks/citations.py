@@ -11,7 +11,10 @@ Events (priority 100, so they run before mkdocs-bibtex, whose events are at 0):
 - ``on_nav``: read every page in reading order (the nav, then pages outside it), check each
   citation's keys and cited entries, and run pandoc's citeproc once for all citations.
 - ``on_page_markdown``: put placeholders where the citations and the bibliography command stand.
-- ``on_page_content``: put the note markers, the page's notes and the bibliography in place.
+- ``on_page_context`` (as each page is written, before its template and the search index read
+  it): put the note markers, the page's notes and the bibliography in place. pandoc runs in a
+  second thread from ``on_nav`` until then, beside MkDocs' conversion of every page (a hook
+  that needs a note's text earlier calls ``_notes.current.wait()``).
 
 pandoc's output is cached by the content of its inputs (see ``render``).
 """
@@ -19,6 +22,7 @@ pandoc's output is cached by the content of its inputs (see ``render``).
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import _bibtex_adapter as adapter
@@ -45,6 +49,7 @@ _entry_where: dict[str, tuple[Path, int]] = {}  # lower-cased key -> (.bib file,
 _citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found in on_nav
 _paths: dict[str, str] = {}  # src_uri -> path shown in messages
 _env: dict[str, object] = {}  # the theme's Jinja environment of this build (theme_env)
+_files: dict[str, Files] = {}  # this build's files (on_nav), for links between pages
 
 
 def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
@@ -114,6 +119,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _citations.clear()
     _paths.clear()
     _env.clear()
+    _files.clear()
     base = adapter.config_dir(config)
     csl = resolve_csl(adapter.csl_option(config), base, config.config_file_path)
     adapter.set_csl_file(config, csl)
@@ -143,6 +149,7 @@ def _where(config: MkDocsConfig, src_uri: str) -> str:
 @event_priority(PRIORITY)
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     site = _notes.current
+    _files["files"] = files
     bib = adapter.bib_data(config)
     bib_command = adapter.full_bib_command(config)
     order = []  # (src_uri, citation, valid)
@@ -180,14 +187,23 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # One more citation of each cited source, after all the real ones: its note is the
     # style's short form, which callouts and the print edition reuse.
     probes = [lib.Citation(text=f"[@{key}]", items=(lib.CiteItem(key),), line=0, start=0, end=0) for key in cited]
-    rendered = render(config, valid + probes, full_bibliography=site.bibliography_page is not None)
-    notes_html = iter(rendered.notes[: len(valid)])
-    site.short_forms = dict(zip(cited, rendered.notes[len(valid):], strict=True))
-    site.bibliography = rendered.bibliography
-    for number, (src_uri, citation, ok, line) in enumerate(order, start=1):
-        text = next(notes_html) if ok else "Unknown source: " + ", ".join(citation.keys)
-        site.notes.append(_notes.Note(number, src_uri, list(citation.keys), text, line))
+    for number, (src_uri, citation, _ok, line) in enumerate(order, start=1):
+        site.notes.append(_notes.Note(number, src_uri, list(citation.keys), "", line))
     site.index()
+    # pandoc runs beside MkDocs' conversion of the pages; the texts go in when first needed.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citeproc")
+    pending = pool.submit(render, config, valid + probes, site.bibliography_page is not None)
+    pool.shutdown(wait=False)
+
+    def fill() -> None:
+        rendered = pending.result()
+        texts = iter(rendered.notes[: len(valid)])
+        for note, (_, citation, ok, _) in zip(site.notes, order, strict=True):
+            note.html = next(texts) if ok else "Unknown source: " + ", ".join(citation.keys)
+        site._short_forms = dict(zip(cited, rendered.notes[len(valid):], strict=True))
+        site._bibliography = rendered.bibliography
+
+    site.when_rendered(fill)
     return nav
 
 
@@ -292,7 +308,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 @event_priority(PRIORITY)
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    """Put the notes into the page just before its template and the search index read it
+    (pandoc has been running since on_nav, beside the conversion of every page)."""
+    _notes.current.wait()
+    if page.content is not None:
+        page.content = insert_notes(page.content, page, config, _files["files"])
+    return context
+
+
+def insert_notes(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Note markers, the page's notes (at its end) and the bibliography, from templates."""
     site = _notes.current
     notes = {note.number: note for note in site.on_page(page.file.src_uri)}

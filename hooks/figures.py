@@ -1,8 +1,8 @@
 """Every figure names its source: a ``<figure>`` must carry a citation in its ``<figcaption>``,
 and a link out of the figure must go to the URL of a source its caption cites.
 
-Events: ``on_page_content`` (default priority; runs after the citation hook has turned the
-caption's ``[@key]`` into a note marker). A figure that breaks the rule is a warning naming
+Events: ``on_page_context`` (default priority; runs after the citation hook's, at 100, has
+turned the caption's ``[@key]`` into a note marker). A figure that breaks the rule is a warning naming
 the page and line, so ``mkdocs build --strict`` fails.
 """
 
@@ -17,7 +17,6 @@ import _bibtex_adapter as adapter
 import _citelib
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("figures")
@@ -86,12 +85,19 @@ def figure_problems(figures: list[Figure], urls: dict[str, str]) -> list[tuple[i
     return problems
 
 
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    """After citations.py (priority 100) has put the page's notes in: check its figures."""
+    if page.content:
+        check_page(page.content, page, config)
+    return context
+
+
+def check_page(html: str, page: Page, config: MkDocsConfig) -> None:
     if "<figure" not in html:
-        return html
+        return
     figures = find_figures(html)
     if not figures:
-        return html
+        return
     entries = adapter.bib_data(config).entries
     urls = {key: str(entries[key].fields.get("url", "")) for figure in figures for key in figure.cited
             if key in entries}
@@ -101,4 +107,3 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     for index, message in figure_problems(figures, urls):
         line = source.count("\n", 0, starts[index]) + 1 if index < len(starts) else 1
         log.warning(f"{where}:{line}: {message}")
-    return html

@@ -10,7 +10,7 @@ Events:
   unless ``extra.publication.pdf_when_serving`` is true: every edit rebuilds the site).
 - ``on_config``: reset state, read ``extra.publication`` (``pdf: true`` builds the PDF).
 - ``on_nav``: keep the reading order (the nav, then pages outside it, as the notes are numbered).
-- ``on_page_content`` (priority -100, after every other hook): keep each page's HTML.
+- ``on_page_context`` (priority -100, after every other hook): keep each page's HTML.
 - ``on_post_build``: write ``print/index.html``; with ``pdf: true``, render it to
   ``<slug>.pdf`` with WeasyPrint, which may read local files only (never the network).
 """
@@ -82,9 +82,12 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 @event_priority(-100)
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    _sections[page.file.src_uri] = Section(page.file.src_uri, page.url, page.title or "", html)
-    return html
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    """Keep each page's HTML once every other hook has finished with it (the citation hook
+    puts the notes in at its on_page_context, priority 100)."""
+    if page.content is not None:
+        _sections[page.file.src_uri] = Section(page.file.src_uri, page.url, page.title or "", page.content)
+    return context
 
 
 # ----------------------------------------------------------------------------- assembly

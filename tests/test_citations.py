@@ -344,3 +344,12 @@ def test_bibliography_in_its_own_pandoc_process_matches_the_single_run(tmp_path)
     assert lib.parse_pandoc_html(notes_only, 3).notes == one.notes
     assert lib.parse_pandoc_html(bibliography, 0).bibliography == one.bibliography
     assert list(one.bibliography) == ["jones2021second", "khan2022third", "smith2020first"]
+
+
+def test_a_pandoc_failure_fails_the_build_with_its_message(tmp_path):
+    """pandoc runs in a second thread; its error still ends the build, saying what failed."""
+    config = make_site(tmp_path, {"index.md": "# Home\n\nX.[@smith2020first]\n"}, BIB)
+    (tmp_path / "broken.csl").write_text("<style>not a CSL style", encoding="utf-8")
+    config.write_text(config.read_text().replace("csl_file: chicago-notes-bibliography.csl", "csl_file: broken.csl"))
+    result = build(config, tmp_path / "site")
+    failing(result, "pandoc failed")
