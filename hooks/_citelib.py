@@ -230,10 +230,6 @@ def run_pandoc_many(pandoc: str, documents: list[str], bib_files: list[Path], cs
     return outputs
 
 
-def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path) -> str:
-    return run_pandoc_many(pandoc, [document], bib_files, csl)[0]
-
-
 # A style that counts the distance between notes or prints note numbers renders a citation
 # differently depending on where it stands: no two citations are then alike.
 ORDER_SENSITIVE = ("near-note", "first-reference-note-number")
