@@ -209,25 +209,14 @@ def pandoc_args(pandoc: str, bib_files: list[Path], csl: Path) -> list[str]:
     return args + [f"--bibliography={path}" for path in bib_files]
 
 
-def run_pandoc_many(pandoc: str, documents: list[str], bib_files: list[Path], csl: Path) -> list[str]:
-    """Run pandoc on each document, concurrently (one process each), and return their HTML."""
-    args = pandoc_args(pandoc, bib_files, csl)
-    processes = [
-        subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in documents
-    ]
-    outputs = []
-    try:
-        for process, document in zip(processes, documents, strict=True):
-            out, err = process.communicate(document, timeout=600)
-            if process.returncode != 0:
-                raise RuntimeError(f"pandoc failed ({process.returncode}): {err.strip()}")
-            outputs.append(out)
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-    return outputs
+def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path) -> str:
+    """pandoc's HTML for one document (one process: a second one for the bibliography costs
+    more than it saves, as pandoc already uses both cores)."""
+    done = subprocess.run(pandoc_args(pandoc, bib_files, csl), input=document, capture_output=True, text=True,
+                          timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pandoc failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout
 
 
 # A style that counts the distance between notes or prints note numbers renders a citation

