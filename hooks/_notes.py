@@ -10,8 +10,14 @@ of an earlier build.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+# A placeholder for a source's short form, for HTML made before pandoc is done: private-use
+# characters around the source's index in SiteNotes._token_keys, written in private-use digits.
+_OPEN, _CLOSE, _DIGIT0 = "\ue003", "\ue004", 0xE010
+_TOKEN = re.compile(_OPEN + "([\ue010-\ue019]+)" + _CLOSE)
 
 
 @dataclass
@@ -30,6 +36,27 @@ class SiteNotes:
     _short_forms: dict[str, str] = field(default_factory=dict, repr=False)  # key -> short note HTML
     _bibliography: dict[str, str] = field(default_factory=dict, repr=False)  # key -> entry HTML, style order
     _pending: Callable[[], None] | None = field(default=None, repr=False)
+    _token_keys: list[str] = field(default_factory=list, repr=False)
+
+    def short_form_token(self, key: str) -> str:
+        """A placeholder for the short form of `key`'s source, to use in HTML made before
+        pandoc is done; replace_short_form_tokens() puts the short forms in later."""
+        if key not in self._token_keys:
+            self._token_keys.append(key)
+        index = str(self._token_keys.index(key))
+        return _OPEN + "".join(chr(_DIGIT0 + int(digit)) for digit in index) + _CLOSE
+
+    def replace_short_form_tokens(self, html: str, render: Callable[[str, str | None], str]) -> str:
+        """Each placeholder replaced by render(key, short form HTML or None); waits for pandoc
+        only when there is a placeholder."""
+        if _OPEN not in html:
+            return html
+
+        def one(match: re.Match) -> str:
+            key = self._token_keys[int("".join(str(ord(char) - _DIGIT0) for char in match.group(1)))]
+            return render(key, self.short_forms.get(key))
+
+        return _TOKEN.sub(one, html)
 
     def when_rendered(self, fill: Callable[[], None]) -> None:
         """`fill` blocks until pandoc is done and puts the texts in; wait() calls it once."""

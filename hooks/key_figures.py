@@ -5,7 +5,7 @@ Authors write ``<!-- key-figure: some-id -->`` on its own line right after the p
 states the figure, and ``<!-- at-a-glance -->`` where the home page lists every figure. The
 figures live in the YAML file named by ``extra: key_figures: file:`` (``data/figures.yml``).
 
-Events, all at priority 0 (``PRIORITY``):
+Events, at priority 0 (``PRIORITY``) but the last:
 - ``on_config``: reset state, validate ``extra.key_figures``, read and check the figures file.
 - ``on_nav``: runs after ``citations.py``'s (priority 100), whose notes it reads: find every
   shortcode of every page and check it (known id, stated once, value in the chapter's prose
@@ -13,7 +13,10 @@ Events, all at priority 0 (``PRIORITY``):
 - ``on_page_markdown``: runs after ``citations.py`` (100) and mkdocs-bibtex (a plugin at 0,
   and plugins run before hooks at equal priority): expand the shortcodes from the templates
   in ``overrides/partials/key-figures/``. The output holds no ``[@key]`` and no note marker,
-  so note numbers are untouched.
+  so note numbers are untouched; a source's short form is a placeholder (pandoc may still be
+  running, see ``_notes``).
+- ``on_page_context`` (priority 100, before the search plugin reads the page): put the short
+  forms in place of their placeholders.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 import _bibtex_adapter as adapter
 import _key_figures as kf
 import _notes
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -229,14 +232,14 @@ def _href(target_src: str, fragment: str, page: Page, files: Files) -> str:
 
 def figure_context(figure: kf.Figure, placement: Placement, page: Page, files: Files) -> dict:
     """What the templates show of one figure, with links relative to `page`."""
-    short = _notes.current.short_forms.get(figure.source)
     return {
         "id": figure.id,
         "value": figure.value,
         "label": figure.label,
         "as_of": figure.as_of,
         "as_of_text": figure.as_of_text,
-        "source_html": Markup(kf.strip_links(short)) if short else figure.source,
+        # pandoc may still be running: its short form goes in at on_page_context
+        "source_html": Markup(_notes.current.short_form_token(figure.source)),
         "source_href": _href(placement.page, f"fn:{placement.note}", page, files) if placement.note else None,
         "note": placement.note,
         "href": _href(placement.page, placement.anchor, page, files),
@@ -283,3 +286,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[start:end] = replacement
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
+
+
+@event_priority(100)  # before the search plugin (a plugin at 0) indexes the page
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    """The sources' short forms, now that pandoc is done, where the callouts hold placeholders
+    for them (the source key itself if a source has no short form)."""
+    if page.content:
+        page.content = _notes.current.replace_short_form_tokens(
+            page.content, lambda key, short: kf.strip_links(short) if short else str(escape(key))
+        )
+    return context

@@ -201,6 +201,15 @@ def test_note_links_are_named_by_their_visible_text(real_site):
         assert a["aria-label"].startswith(a.get_text() + " — "), a
 
 
+def test_no_placeholder_is_left_in_any_page(real_site):
+    """Notes, the bibliography and callouts' short forms replace private-use placeholders."""
+    for path in [*real_site.site_dir.rglob("*.html"), real_site.site_dir / "search" / "search_index.json"]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"[\ue000-\ue019]|\\ue0[01]", text), path
+    callout = soup(real_site, "historical-perspective/").select_one(".key-figure__source")
+    assert callout is not None and "Gul" in callout.get_text()
+
+
 def test_notes_are_clean_text_with_linked_urls(real_site):
     for url, _ in CHAPTERS:
         for li in soup(real_site, url).select("div.briefing-notes li"):
