@@ -453,20 +453,28 @@ def write_cache(folder: Path, name: str, rendered: Rendered) -> None:
 # Private-use characters: Markdown leaves them alone and heading slugs drop them.
 _OPEN, _CLOSE, _DIGIT0 = "\ue000", "\ue001", 0xE010
 BIBLIOGRAPHY_TOKEN = "\ue002"
-_TOKEN_RE = re.compile(_OPEN + "([\ue010-\ue019]+)" + _CLOSE)
+
+
+def numbered_token(number: int, open_: str, close: str) -> str:
+    """A placeholder: `number` in private-use digits between two private-use delimiters."""
+    return open_ + "".join(chr(_DIGIT0 + int(digit)) for digit in str(number)) + close
+
+
+def replace_numbered_tokens(text: str, open_: str, close: str, render) -> str:
+    """Each placeholder made by numbered_token(n, open_, close) replaced by render(n)."""
+    if open_ not in text:
+        return text
+    pattern = re.escape(open_) + "([\ue010-\ue019]+)" + re.escape(close)
+    return re.sub(pattern, lambda m: render(int("".join(str(ord(c) - _DIGIT0) for c in m.group(1)))), text)
 
 
 def note_token(number: int) -> str:
-    return _OPEN + "".join(chr(_DIGIT0 + int(digit)) for digit in str(number)) + _CLOSE
+    return numbered_token(number, _OPEN, _CLOSE)
 
 
 def replace_note_tokens(html_text: str, render) -> str:
     """Replace each note placeholder by render(number)."""
-
-    def number(match) -> str:
-        return render(int("".join(str(ord(char) - _DIGIT0) for char in match.group(1))))
-
-    return _TOKEN_RE.sub(number, html_text)
+    return replace_numbered_tokens(html_text, _OPEN, _CLOSE, render)
 
 
 def replace_bibliography_token(html_text: str, bibliography: str) -> str:

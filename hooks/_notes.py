@@ -10,14 +10,25 @@ of an earlier build.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# A placeholder for a source's short form, for HTML made before pandoc is done: private-use
-# characters around the source's index in SiteNotes._token_keys, written in private-use digits.
-_OPEN, _CLOSE, _DIGIT0 = "\ue003", "\ue004", 0xE010
-_TOKEN = re.compile(_OPEN + "([\ue010-\ue019]+)" + _CLOSE)
+import _citelib
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+# A placeholder for a source's short form, for HTML made before pandoc is done: the source's
+# index in SiteNotes._token_keys between these private-use delimiters.
+_OPEN, _CLOSE = "\ue003", "\ue004"
+
+
+def href(target_src: str, fragment: str, page: Page, files: Files) -> str:
+    """The link from `page` to `#fragment` of the page whose source is `target_src`."""
+    if target_src == page.file.src_uri:
+        return f"#{fragment}"
+    target = files.get_file_from_path(target_src)
+    return f"{get_relative_url(target.url, page.file.url)}#{fragment}"
 
 
 @dataclass
@@ -43,20 +54,17 @@ class SiteNotes:
         pandoc is done; replace_short_form_tokens() puts the short forms in later."""
         if key not in self._token_keys:
             self._token_keys.append(key)
-        index = str(self._token_keys.index(key))
-        return _OPEN + "".join(chr(_DIGIT0 + int(digit)) for digit in index) + _CLOSE
+        return _citelib.numbered_token(self._token_keys.index(key), _OPEN, _CLOSE)
 
     def replace_short_form_tokens(self, html: str, render: Callable[[str, str | None], str]) -> str:
         """Each placeholder replaced by render(key, short form HTML or None); waits for pandoc
         only when there is a placeholder."""
-        if _OPEN not in html:
-            return html
 
-        def one(match: re.Match) -> str:
-            key = self._token_keys[int("".join(str(ord(char) - _DIGIT0) for char in match.group(1)))]
+        def one(index: int) -> str:
+            key = self._token_keys[index]
             return render(key, self.short_forms.get(key))
 
-        return _TOKEN.sub(one, html)
+        return _citelib.replace_numbered_tokens(html, _OPEN, _CLOSE, one)
 
     def when_rendered(self, fill: Callable[[], None]) -> None:
         """`fill` blocks until pandoc is done and puts the texts in; wait() calls it once."""

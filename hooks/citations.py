@@ -35,7 +35,6 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 log = get_plugin_logger("citations")
@@ -251,13 +250,6 @@ def theme_env(config: MkDocsConfig):
     return _env["env"]
 
 
-def _href(target_src: str, fragment: str, page: Page, files: Files) -> str:
-    if target_src == page.file.src_uri:
-        return f"#{fragment}"
-    target = files.get_file_from_path(target_src)
-    return f"{get_relative_url(target.url, page.file.url)}#{fragment}"
-
-
 def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
     site = _notes.current
     links = []
@@ -265,13 +257,13 @@ def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
         first = site.first_note(key)
         label = lib.strip_tags(site.short_forms.get(key, key))
         if first is not None and first.number != note.number:
-            links.append({"href": _href(first.page, f"fn:{first.number}", page, files),
+            links.append({"href": _notes.href(first.page, f"fn:{first.number}", page, files),
                           "text": f"Full note: n. {first.number}",
                           "label": f"Full note: n. {first.number} — {label}"})
         if site.bibliography_page and key in site.bibliography:
             # Several sources in one note: name each link by its source's first word(s).
             text = "Bibliography" if len(note.keys) == 1 else f"Bibliography: {label.split(',')[0].strip('“” ')}"
-            links.append({"href": _href(site.bibliography_page, f"ref-{key}", page, files),
+            links.append({"href": _notes.href(site.bibliography_page, f"ref-{key}", page, files),
                           "text": text, "label": f"{text} — {label}"})
     return links
 
@@ -280,7 +272,7 @@ def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Swap each citation for a placeholder of its note number (and the bibliography command
     for its own placeholder): Markdown passes them through untouched, cheaply, and
-    ``on_page_content`` puts the rendered HTML in their place."""
+    ``on_page_context`` puts the rendered HTML in their place."""
     site = _notes.current
     notes = site.on_page(page.file.src_uri)
     try:
@@ -323,7 +315,7 @@ def insert_notes(html: str, page: Page, config: MkDocsConfig, files: Files) -> s
     if site.bibliography_page == page.file.src_uri:
         entries = [
             {"key": key, "html": Markup(text),
-             "cited_in": [{"number": n.number, "href": _href(n.page, f"fn:{n.number}", page, files)}
+             "cited_in": [{"number": n.number, "href": _notes.href(n.page, f"fn:{n.number}", page, files)}
                           for n in site.citing(key)]}
             for key, text in site.bibliography.items()
         ]

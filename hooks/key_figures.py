@@ -37,7 +37,6 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 log = get_plugin_logger("key_figures")
@@ -223,13 +222,6 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
-def _href(target_src: str, fragment: str, page: Page, files: Files) -> str:
-    if target_src == page.file.src_uri:
-        return f"#{fragment}"
-    target = files.get_file_from_path(target_src)
-    return f"{get_relative_url(target.url, page.file.url)}#{fragment}"
-
-
 def figure_context(figure: kf.Figure, placement: Placement, page: Page, files: Files) -> dict:
     """What the templates show of one figure, with links relative to `page`."""
     return {
@@ -240,9 +232,9 @@ def figure_context(figure: kf.Figure, placement: Placement, page: Page, files: F
         "as_of_text": figure.as_of_text,
         # pandoc may still be running: its short form goes in at on_page_context
         "source_html": Markup(_notes.current.short_form_token(figure.source)),
-        "source_href": _href(placement.page, f"fn:{placement.note}", page, files) if placement.note else None,
+        "source_href": _notes.href(placement.page, f"fn:{placement.note}", page, files) if placement.note else None,
         "note": placement.note,
-        "href": _href(placement.page, placement.anchor, page, files),
+        "href": _notes.href(placement.page, placement.anchor, page, files),
         "chapter": placement.chapter,
     }
 
