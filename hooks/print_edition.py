@@ -3,7 +3,11 @@
 The edition is assembled from the pages' rendered HTML, so the notes keep the numbers the
 citations hook gave them (1-15 across the chapters) and every other hook's output is in it.
 Each page becomes one section; its ids get the section's prefix and its links to other
-pages of the note become links inside the edition.
+pages of the note become links inside the edition. Paper is paper: what only a screen can
+use becomes what a reader of the printed page needs (``partials/print-edition/paper.html``):
+a photograph's "view it in the source article" link becomes the article's address, a note's
+"Full note"/"Bibliography" links a cross-reference in words, an author note moves to the
+byline's page, and a URL may break only where Chicago allows (``url_parts``).
 
 Events:
 - ``on_startup``: note whether this process runs ``mkdocs serve`` (the PDF is then skipped
@@ -18,12 +22,14 @@ Events:
 from __future__ import annotations
 
 import posixpath
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import _publication
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -40,6 +46,11 @@ DROP_CLASSES = ("headerlink", "cite-this", "md-source-file")  # web-only parts
 DROP = " or ".join([f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in DROP_CLASSES]
                    + ["@id='cite-this-note'", "self::script"])
 _BASE = "http://site.invalid/"  # resolves relative links; never fetched
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+BREAK_BEFORE = "/.,-_?#%~=&"  # Chicago: a URL breaks before these (and after "//", "=", "&")
+BREAK_AFTER = "=&"
+LONGEST_PART = 40  # a longer run without break points gets breaks anyway, so it never overflows
+NOTE_FRAGMENT = re.compile(r"--fn:(\d+)$")
 
 
 @dataclass
@@ -115,7 +126,93 @@ def _number_items(root) -> None:
         item.text = None
         item.insert(0, marker)
         parent = item.getparent()
-        parent.set("class", (parent.get("class", "") + " numbered").strip())
+        if "numbered" not in parent.get("class", "").split():
+            parent.set("class", (parent.get("class", "") + " numbered").strip())
+
+
+def url_parts(url: str) -> list[str]:
+    """``url`` cut where a printed line may break, by Chicago's rule: after the scheme's "//";
+    before a slash, period, comma, hyphen, underscore, question mark, number sign, percent sign
+    or tilde; before or after "=" and "&". Never inside the scheme; a run of one character
+    ("//") stays whole. ``"".join(url_parts(url)) == url``."""
+    scheme = SCHEME.match(url)
+    parts = [scheme.group(0)] if scheme else []
+    current, previous = "", ""
+    for char in url[len(parts[0]) if parts else 0:]:
+        if current and char != previous and (char in BREAK_BEFORE or previous in BREAK_AFTER):
+            parts.append(current)
+            current = ""
+        current += char
+        previous = char
+    parts.append(current)
+    if len(parts) > 1 and len(parts[-1]) == 1:  # a trailing "/" never starts a line alone
+        parts[-2:] = [parts[-2] + parts[-1]]
+    return [chunk for part in parts if part
+            for chunk in (part[i:i + LONGEST_PART] for i in range(0, len(part), LONGEST_PART))]
+
+
+def url_html(url: str) -> Markup:
+    """A URL as text that breaks only between ``url_parts`` (each part is kept whole: a browser
+    would otherwise break after any hyphen, WeasyPrint too)."""
+    return Markup("<wbr>").join(Markup('<span class="url-part">{}</span>').format(part) for part in url_parts(url))
+
+
+def _breakable_urls(root) -> None:
+    """Links that show their URL (notes, bibliography) get ``url_html``'s break points."""
+    from lxml import etree
+
+    for link in list(root.iter("a")):
+        text = (link.text or "").strip()
+        if len(link) or not SCHEME.match(text):
+            continue
+        link.text = None
+        for index, part in enumerate(url_parts(text)):
+            if index:
+                etree.SubElement(link, "wbr")
+            etree.SubElement(link, "span", {"class": "url-part"}).text = part
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _on_paper(root, paper) -> None:
+    """What only a screen can use, as a printed page gives it (``paper``: the macros of
+    ``partials/print-edition/paper.html``)."""
+    from lxml import html as lxml_html
+
+    def elements(markup) -> list:
+        markup = str(markup).strip()
+        return lxml_html.fragments_fromstring(markup) if markup else []
+
+    # A frame standing for a picture we may not reproduce: the source's address, in words.
+    for frame in root.xpath(f".//*[{_has_class('source-figure__frame')}]"):
+        links = frame.xpath(f".//a[{_has_class('source-figure__link')}][@href]")
+        if links and not frame.xpath(".//img"):
+            href = links[0].get("href")
+            for child in list(frame):
+                frame.remove(child)
+            frame.text = None
+            frame.extend(elements(paper.figure_frame(href)))
+    # A note's links to its full note and the bibliography: a cross-reference to the full note.
+    for note in root.xpath(".//li[@value]"):
+        links = note.xpath(f".//a[{_has_class('note-link')}]")
+        found = {int(m.group(1)): link.get("href") for link in links
+                 if (m := NOTE_FRAGMENT.search(link.get("href", "")))}
+        refs = [{"number": number, "href": href} for number, href in found.items()]
+        for part in elements(paper.note_xref(refs) if links else ""):
+            links[0].addprevious(part)
+        for link in links:
+            link.drop_tree()
+    # An author note (the byline's "*"): on the byline's page, at the end of its block.
+    bylines = root.xpath(f".//*[{_has_class('note-byline')}]")
+    for author_note in root.xpath(f".//*[{_has_class('author-note')}]") if bylines else []:
+        author_note.tail = None
+        after = next((el for el in bylines[0].itersiblings() if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")), None)
+        if after is not None:
+            after.addprevious(author_note)
+        else:
+            bylines[0].addnext(author_note)
 
 
 def rewrite_href(href: str, section: Section, anchors: dict[str, str], site_url: str) -> str:
@@ -138,8 +235,10 @@ def rewrite_href(href: str, section: Section, anchors: dict[str, str], site_url:
     return site_url + target if site_url else "../" + target
 
 
-def section_html(section: Section, anchors: dict[str, str], site_url: str) -> str:
-    """One page's content with prefixed ids, in-edition links and no web-only parts."""
+def section_html(section: Section, anchors: dict[str, str], site_url: str, paper) -> str:
+    """One page's content with prefixed ids, in-edition links and no web-only parts.
+
+    paper: the macros of ``partials/print-edition/paper.html`` (``paper_macros``)."""
     from lxml import html as lxml_html
 
     root = lxml_html.fragment_fromstring(section.html, create_parent="div")
@@ -152,18 +251,26 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str) -> st
         href = link.get("href")
         if href:
             link.set("href", rewrite_href(href, section, anchors, site_url))
-    return "".join(lxml_html.tostring(child, encoding="unicode") for child in root) if len(root) else ""
+    _on_paper(root, paper)
+    _breakable_urls(root)
+    html = "".join(lxml_html.tostring(child, encoding="unicode") for child in root) if len(root) else ""
+    return html.replace("<wbr></wbr>", "<wbr>")  # libxml2 does not know <wbr> is a void element
+
+
+def paper_macros(env):
+    """The on-paper wording (``partials/print-edition/paper.html``) as callable macros."""
+    return env.get_template("partials/print-edition/paper.html").module
 
 
 def edition_html(sections: list[Section], pub: _publication.Publication, config: MkDocsConfig,
                  meta: list[dict[str, str]]) -> str:
-    from markupsafe import Markup
-
+    env = config.theme.get_env()
+    paper = paper_macros(env)
     anchors = {s.url: s.anchor for s in sections}
     parts = [{"anchor": s.anchor, "title": s.title, "is_home": s.url == "",
-              "html": Markup(section_html(s, anchors, pub.url))} for s in sections]
-    template = config.theme.get_env().get_template("partials/print-edition/edition.html")
-    return template.render(pub=pub, sections=parts, config=config, publication_meta=meta,
+              "html": Markup(section_html(s, anchors, pub.url, paper))} for s in sections]
+    template = env.get_template("partials/print-edition/edition.html")
+    return template.render(pub=pub, sections=parts, config=config, publication_meta=meta, url_html=url_html,
                            built=time.strftime("%Y-%m-%d", time.gmtime()))
 
 

@@ -1,5 +1,8 @@
 """The print edition (print/index.html) and its PDF: the whole note, the chapters in reading
-order, notes 1-15 with the numbers they carry on the website, the bibliography; built offline."""
+order, notes 1-15 with the numbers they carry on the website, the bibliography; built offline;
+and a print document: nothing only a screen can use, URLs broken where Chicago allows, the
+bibliography with hanging indents and whole entries, the author note on the byline's page,
+running heads naming the section, the record's date in the metadata."""
 
 from __future__ import annotations
 
@@ -10,16 +13,15 @@ from pathlib import Path
 
 import _publication
 import print_edition as pe
+import printed
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
+from sitebuild import real_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def real_config() -> dict:
-    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def words(text: str) -> str:
@@ -48,6 +50,22 @@ def site_notes(site_dir: Path) -> list[tuple[int, str]]:
 def pub() -> _publication.Publication:
     record, _ = _publication.load(load_config(str(ROOT / "mkdocs.yml")))
     return record
+
+
+@pytest.fixture(scope="module")
+def paper():
+    """The on-paper wording (partials/print-edition/paper.html) from the project's theme."""
+    return pe.paper_macros(load_config(str(ROOT / "mkdocs.yml")).theme.get_env())
+
+
+@pytest.fixture(scope="module")
+def pdf_path(real_site, pub) -> Path:
+    return real_site.site_dir / pub.files()["pdf"]
+
+
+@pytest.fixture(scope="module")
+def pdf_lines(pdf_path) -> list[list[printed.Line]]:
+    return printed.lines(pdf_path)
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +102,83 @@ def test_links_become_links_inside_the_edition(href, expected):
     assert pe.rewrite_href(href, section, ANCHORS, "https://example.org/note/") == expected
 
 
-def test_section_html_prefixes_ids_and_drops_web_only_parts():
+def test_section_html_prefixes_ids_and_drops_web_only_parts(paper):
     html = ('<h2 id="a">A<a class="headerlink" href="#a">¶</a></h2><div class="cite-this">x</div>'
             '<p><label for="f">L</label><sup id="fnref:1"><a href="#fn:1">1</a></sup></p>')
-    out = pe.section_html(pe.Section("chapter.md", "chapter/", "C", html), ANCHORS, "")
+    out = pe.section_html(pe.Section("chapter.md", "chapter/", "C", html), ANCHORS, "", paper)
     assert 'id="chapter--a"' in out and 'for="chapter--f"' in out and 'href="#chapter--fn:1"' in out
     assert "headerlink" not in out and "cite-this" not in out
+
+
+def soup_of(section_html: str) -> BeautifulSoup:
+    return BeautifulSoup(section_html, "html.parser")
+
+
+def test_a_short_note_cross_refers_to_its_full_note_in_words(paper):
+    notes = ('<ol><li id="fn:3" value="3"><p>Smith, “Title.” <a class="note-link" href="#fn:2">Full note: n. 2</a> '
+             '<a class="note-link" href="../references/#ref-smith">Bibliography</a> '
+             '<a class="footnote-backref" href="#fnref:3">↩</a></p></li>'
+             '<li id="fn:4" value="4"><p>Both. <a class="note-link" href="#fn:1">Full note: n. 1</a> '
+             '<a class="note-link" href="#fn:2">Full note: n. 2</a> <a class="note-link" href="../references/#ref-a">'
+             'Bibliography: A</a></p></li>'
+             '<li id="fn:5" value="5"><p>Jones, “Other,” 2020. <a class="note-link" href="../references/#ref-j">'
+             'Bibliography</a></p></li></ol>')
+    out = soup_of(pe.section_html(pe.Section("chapter.md", "chapter/", "C", notes), ANCHORS, "", paper))
+    assert not out.select(".note-link")
+    three, four, five = (words(li.p.get_text()) for li in out.select("li"))
+    assert three.startswith("Smith, “Title.” See n. 2.") and "Bibliography" not in three
+    assert four.startswith("Both. See nn. 1, 2.") and "Bibliography" not in four
+    assert "See" not in five and "Bibliography" not in five
+    assert [a["href"] for a in out.select(".note-xref a")] == ["#chapter--fn:2", "#chapter--fn:1", "#chapter--fn:2"]
+
+
+def test_a_picture_frame_gives_the_source_address_on_paper(paper):
+    html = ('<figure class="source-figure"><div class="source-figure__frame"><p>The photograph is not reproduced '
+            'on this site. <a class="source-figure__link" href="https://news.example.org/a-1">View it in the source '
+            'article</a></p></div><figcaption><p>A caption.</p></figcaption></figure>')
+    out = soup_of(pe.section_html(pe.Section("chapter.md", "chapter/", "C", html), ANCHORS, "", paper))
+    frame = words(out.select_one(".source-figure__frame").get_text())
+    assert "this site" not in frame and "View it" not in frame
+    assert frame.endswith("It appears in the source article, https://news.example.org/a-1.")
+    assert out.select_one(".source-figure__frame a")["href"] == "https://news.example.org/a-1"
+    assert words(out.figcaption.get_text()) == "A caption."
+
+
+def test_the_author_note_moves_to_the_end_of_the_byline_block(paper):
+    html = ('<h1>T</h1><p class="note-byline">Jane<sup><a href="#fn:author">*</a></sup></p><p>Series</p>'
+            '<h2>Abstract</h2><p>Text.</p><h2>At a glance</h2><ul><li>x</li></ul>'
+            '<div class="footnote author-note"><div id="fn:author"><p>* Fellow.</p></div></div>')
+    out = soup_of(pe.section_html(pe.Section("index.md", "", "Home", html), {**ANCHORS, "": "home"}, "", paper))
+    order = [el.name + ("*" if "author-note" in el.get("class", []) else "") for el in out.find_all(recursive=False)]
+    assert order == ["h1", "p", "p", "div*", "h2", "p", "h2", "ul"]
+
+
+@pytest.mark.parametrize("url, parts", [
+    ("https://www.example.com/a-b/c_d.pdf?x=1&y=2#top",
+     ["https://", "www", ".example", ".com", "/a", "-b", "/c", "_d", ".pdf", "?x", "=", "1", "&", "y", "=", "2",
+      "#top"]),
+    ("https://example.org/", ["https://", "example", ".org/"]),
+    ("http://a.org//b", ["http://", "a", ".org", "//b"]),
+    ("mailto:a@b.org", ["mailto:a@b", ".org"]),
+])
+def test_url_parts_break_where_chicago_allows(url, parts):
+    assert pe.url_parts(url) == parts
+    assert printed.bad_breaks(url, [len("".join(parts[:i])) for i in range(1, len(parts))]) == []
+
+
+def test_url_parts_never_leave_a_run_longer_than_a_line():
+    url = "https://example.org/" + "x" * 100
+    parts = pe.url_parts(url)
+    assert "".join(parts) == url and max(len(part) for part in parts) <= pe.LONGEST_PART
+
+
+def test_links_showing_their_url_break_only_between_parts(paper):
+    html = '<p>See <a href="https://example.org/a-b">https://example.org/a-b</a> and <a href="#x">text</a>.</p>'
+    out = pe.section_html(pe.Section("chapter.md", "chapter/", "C", html), ANCHORS, "", paper)
+    link = soup_of(out).a
+    assert [span.get_text() for span in link.select("span.url-part")] == ["https://", "example", ".org", "/a", "-b"]
+    assert link.get_text() == "https://example.org/a-b"  # copied text stays the address
+    assert "<wbr>" in out and "</wbr>" not in out
 
 
 def test_pdf_build_never_goes_online():
@@ -114,7 +203,7 @@ def test_edition_keeps_the_note_numbers(edition, real_site):
     for li in edition.select(".briefing-notes li[value]"):
         number = li.select_one(".item-number").extract()  # the number, written out for paper
         assert number.get_text() == f"{li['value']}."
-        for link in li.select(".note-link, .footnote-backref"):
+        for link in li.select(".note-xref, .footnote-backref"):  # on paper, a cross-reference for the links
             link.decompose()
         in_edition.append((int(li["value"]), words(li.get_text())))
     assert in_edition == on_site
@@ -124,6 +213,18 @@ def test_edition_keeps_the_note_numbers(edition, real_site):
         assert marker is not None, number
         target = marker.a["href"].lstrip("#")
         assert edition.find(id=target).get("value") == str(number)
+
+
+def test_edition_colophon_has_no_web_only_wording(edition):
+    colophon = words(edition.find(id="colophon").get_text())
+    assert printed.web_only_wording(colophon) == [] and colophon.startswith("About this edition")
+
+
+def test_home_contents_list_numbers_the_chapters_only(edition):
+    home = edition.find("section", id="home")
+    chapters = [a.get_text() for a in home.find(id="home--contents").find_next("ol").select("a")]
+    assert chapters == nav_titles()[1:-1]
+    assert [a.get_text() for a in home.select(".contents-back a")] == ["References"]
 
 
 def test_edition_has_the_bibliography(edition):
@@ -159,12 +260,82 @@ def test_pdf_has_title_page_chapters_notes_and_bibliography(pdf_text, pub, real_
     assert "About this edition" in text and pub.author_inverted in text
 
 
-def test_pdf_metadata(real_site, pub):
-    info = subprocess.run(["pdfinfo", str(real_site.site_dir / pub.files()["pdf"])], capture_output=True, text=True,
+def test_pdf_has_no_web_only_wording(pdf_text, edition):
+    assert printed.web_only_wording(pdf_text) == []
+    # what a print reader needs instead: the photograph's source, the short notes' full notes
+    frame = edition.select_one(".source-figure__frame a")
+    assert frame is not None and printed.line_breaks(pdf_text, frame["href"])
+    assert "Pyrrhic Victory.” See n. 2." in words(pdf_text)
+
+
+def test_pdf_urls_break_only_at_sensible_points(pdf_text, edition):
+    urls = {a.get_text() for a in edition.select("main a[href^='http']") if a.get_text().startswith("http")}
+    assert len(urls) >= 14
+    broken = 0
+    for url in sorted(urls):
+        places = printed.line_breaks(pdf_text, url)
+        assert places, f"{url} is not in the PDF's text"
+        for breaks in places:
+            assert printed.bad_breaks(url, breaks) == [], url
+            broken += bool(breaks)
+    assert broken  # some do break: the test sees breaks
+    assert printed.schemes_broken(pdf_text) == []  # nor any other address
+
+
+def test_pdf_bibliography_has_hanging_indents_and_whole_entries(pdf_lines, edition):
+    entries = edition.select(".briefing-bibliography .csl-entry")
+    assert len(entries) >= 13
+    hanging = 0
+    for entry in entries:
+        first = " ".join(words(entry.p.get_text()).split()[:3])
+        cited = words(entry.select_one(".csl-entry__cited").get_text())
+        (where,) = [(n, i) for n, page in enumerate(pdf_lines) for i, line in enumerate(page)
+                    if line.text.startswith(first)]
+        page, start = pdf_lines[where[0]], where[1]
+        end = next(i for i in range(start, len(page)) if page[i].text.startswith("Cited in"))
+        assert page[end].text == cited, first  # the entry and its "Cited in" line on one page
+        body = page[start + 1:end]
+        assert all(line.x > page[start].x + 10 for line in body + [page[end]]), first  # hanging indent
+        hanging += bool(body)
+    assert hanging >= len(entries) // 2
+
+
+def test_pdf_author_note_is_on_the_byline_page(pdf_lines, edition):
+    note = words(edition.select_one(".author-note").get_text())
+    first_page = " ".join(line.text for line in pdf_lines[0])
+    assert note in first_page
+
+
+def test_pdf_running_heads_name_the_section(pdf_lines, edition):
+    """A page's running head (above the text block) names the section it is in: the chapter, on the
+    title page's later pages its part ("At a glance"), the colophon; none above a section's own heading."""
+    sections = edition.select("main > section")
+    openings = {words(section.find(["h1", "h2"]).get_text()) for section in sections}
+    headings = openings | {words(h.get_text()) for h in edition.select(".title-page > h2")}
+    top = 24 * 72 / 25.4  # the page's top margin (styles.html: 24mm)
+    current, heads = None, 0
+    for number, page in enumerate(pdf_lines, start=1):
+        head = [line.text for line in page if line.y < top]
+        body = [line.text for line in page if line.y >= top]
+        on_page = [text for text in body if text in headings]
+        if number == 1 or body[0] in openings:
+            assert head == [], number
+        else:
+            assert head == [on_page[0] if on_page else current], number
+            heads += 1
+        current = on_page[-1] if on_page else current
+    assert heads >= 5 and current == words(sections[-1].h2.get_text())
+
+
+def test_pdf_metadata(pdf_path, pub):
+    info = subprocess.run(["pdfinfo", "-rawdates", str(pdf_path)], capture_output=True, text=True,
                           check=True, timeout=60).stdout
-    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
-    assert fields["Title"].strip() == pub.title
-    assert fields["Author"].strip() == pub.author_display
+    fields = {key: value.strip() for key, value in (line.split(":", 1) for line in info.splitlines() if ":" in line)}
+    assert fields["Title"] == pub.title
+    assert fields["Author"] == pub.author_display
+    # the publication date as the record gives it ("2023-11": PDF's D:YYYYMM), no invented day or time
+    assert fields["CreationDate"] == "D:" + pub.iso_date.replace("-", "")
+    assert "ModDate" not in fields
 
 
 def test_pdf_can_be_turned_off(fixture_site):
