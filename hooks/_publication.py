@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -19,6 +21,10 @@ from mkdocs.exceptions import PluginError
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 PROCESS = {"serving": False}  # set by print_edition.on_startup; kept across the rebuilds of `mkdocs serve`
+# Addresses that cannot be the published one: the project's own placeholder and the names
+# reserved for examples and tests (RFC 2606, RFC 6761).
+PLACEHOLDER_HOSTS = ("example.github.io", "example.com", "example.org", "example.net", "localhost")
+PLACEHOLDER_TLDS = ("example", "invalid", "test", "localhost")
 DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -39,6 +45,7 @@ class PublicationConfig(base.Config):
     place = c.Optional(c.Type(str))  # place of publication, for the Chicago entry
     language = c.Type(str, default="en")
     url = c.Optional(c.Type(str))  # the note's address; leave unset to use site_url
+    deploy = c.Type(bool, default=False)  # a build to publish: a placeholder address fails it (deploy.yml sets it)
     pdf = c.Type(bool, default=True)  # build the PDF edition during `mkdocs build`
     pdf_when_serving = c.Type(bool, default=False)  # also on every rebuild of `mkdocs serve` (about 2 s each)
     pdf_timeout = c.Type((int, float), default=60)  # seconds before the PDF build is reported as too slow
@@ -62,6 +69,7 @@ class Publication:
     place: str | None
     language: str
     url: str
+    deploy: bool  # this build is published (extra.publication.deploy)
     pdf: bool  # the PDF is built (and linked) in this build
     pdf_when_serving: bool
     pdf_timeout: float
@@ -150,7 +158,7 @@ def load(config: MkDocsConfig) -> tuple[Publication | None, list[str]]:
         series=options.series.strip(), number=options.number.strip(), year=match["year"],
         month=int(match["month"]) if match["month"] else None, day=int(match["day"]) if match["day"] else None,
         publisher=options.publisher.strip(), place=(options.place or "").strip() or None,
-        language=options.language, url=url, pdf_when_serving=options.pdf_when_serving,
+        language=options.language, url=url, deploy=options.deploy, pdf_when_serving=options.pdf_when_serving,
         pdf=options.pdf and (options.pdf_when_serving or not PROCESS["serving"]),
         pdf_timeout=float(options.pdf_timeout),
     )
@@ -171,6 +179,78 @@ def consistency(pub: Publication, config: MkDocsConfig, where: str) -> list[str]
         problems.append(f"{where}: extra.publication.url {pub.url!r} differs from site_url {config.site_url!r}: "
                         "leave url unset to use site_url.")
     return problems
+
+
+def placeholder_address(url: str) -> str | None:
+    """Why ``url`` cannot be the address a published note carries; None when it can be."""
+    if not url:
+        return "it is empty"
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme not in ("http", "https") or not host:
+        return "it is not an http(s) address"
+    if host in PLACEHOLDER_HOSTS or host.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS \
+            or any(host.endswith("." + name) for name in PLACEHOLDER_HOSTS[1:4]) or host.startswith("127."):
+        return f"{host} is a placeholder"
+    return None
+
+
+def citation_cff_problems(pub: Publication, cff: dict) -> list[str]:
+    """Where CITATION.cff (GitHub's "Cite this repository") disagrees with the record; [] when it agrees."""
+    problems = []
+    author = {"family-names": pub.family, "given-names": pub.given, "affiliation": pub.affiliation}
+    preferred = cff.get("preferred-citation") or {}
+    institution = preferred.get("institution") or {}
+    expected = [
+        ("title", cff.get("title"), pub.title),
+        ("authors", cff.get("authors"), [author]),
+        ("url", cff.get("url"), pub.url),
+        ("preferred-citation.type", preferred.get("type"), "report"),
+        ("preferred-citation.title", preferred.get("title"), pub.title),
+        ("preferred-citation.authors", preferred.get("authors"), [author]),
+        ("preferred-citation.collection-title", preferred.get("collection-title"), pub.series),
+        ("preferred-citation.number", str(preferred.get("number")), pub.number),
+        ("preferred-citation.institution.name", institution.get("name"), pub.publisher),
+        ("preferred-citation.institution.city", institution.get("city"), pub.place),
+        ("preferred-citation.year", preferred.get("year"), int(pub.year)),
+        ("preferred-citation.month", preferred.get("month"), pub.month),
+        ("preferred-citation.url", preferred.get("url"), pub.url),
+        ("preferred-citation.languages", preferred.get("languages"), [pub.language]),
+    ]
+    for name, found, wanted in expected:
+        if found != wanted:
+            problems.append(f"{name} is {found!r}, the record says {wanted!r}")
+    return problems
+
+
+def deploy_problems(pub: Publication, config: MkDocsConfig) -> list[str]:
+    """What stops a build to publish (``deploy: true``): an address that is a placeholder, or a
+    CITATION.cff beside mkdocs.yml that does not give the address this build publishes."""
+    if not pub.deploy:
+        return []
+    import yaml
+
+    where = config.config_file_path or "mkdocs.yml"
+    reason = placeholder_address(pub.url)
+    if reason:
+        return [f"{where}: site_url {pub.url or config.site_url!r} cannot be the note's citable address ({reason}), "
+                "and this is a deploy build (extra.publication.deploy): every citation, download, meta tag and "
+                "the PDF would carry it. Build with the address GitHub Pages serves: deploy.yml passes "
+                "actions/configure-pages' base_url as SITE_URL; by hand, SITE_URL=https://OWNER.github.io/REPO/ "
+                "make build (README: 'Deploying')."]
+    cff_path = Path(where).parent / "CITATION.cff"
+    if not cff_path.is_file():
+        return []
+    try:
+        cff = yaml.safe_load(cff_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        return [f"{cff_path}: not valid YAML ({error})."]
+    problems = citation_cff_problems(pub, cff if isinstance(cff, dict) else {})
+    if problems:
+        return [f"{cff_path}: {'; '.join(problems)}. GitHub's 'Cite this repository' reads this file: make it "
+                f"agree with the record and the address this deploy publishes ({pub.url}), in both url fields "
+                "(README: 'Deploying')."]
+    return []
 
 
 # ----------------------------------------------------------------------------- derived forms

@@ -1,7 +1,8 @@
 """The note's own citation, from ``extra: publication:`` (see ``_publication.py``).
 
 Events (default priority 0; nothing here depends on the order of other hooks):
-- ``on_config``: validate the record (unknown keys and disagreeing site settings are warnings).
+- ``on_config``: validate the record (unknown keys and disagreeing site settings are warnings);
+  in a deploy build, refuse a placeholder address or a CITATION.cff that disagrees.
 - ``on_files``: add ``<slug>.bib`` and ``<slug>.ris`` to the site.
 - ``on_page_markdown``: expand the ``<!-- cite-this -->`` shortcode into the "Cite this note"
   block (Chicago bibliography and note forms, Download PDF, print edition, .bib, .ris).
@@ -15,6 +16,7 @@ import re
 
 import _publication
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -38,6 +40,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.warning(message)
     if pub is None:
         log.info("no extra.publication in mkdocs.yml: no citation files, meta tags or print edition.")
+    else:
+        problems = _publication.deploy_problems(pub, config)
+        if problems:
+            raise PluginError("\n".join(problems))
     _state["pub"] = pub
     return config
 

@@ -71,7 +71,12 @@ def build(config_file: Path, site_dir: Path, strict: bool = True) -> BuildResult
 
 
 def real_config() -> dict:
-    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    """The project's mkdocs.yml as MkDocs reads it: ``!ENV`` tags (site_url) resolved from the
+    environment, so a copy written out by ``write_config`` holds plain values."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
+        return yaml_load(file)
 
 
 def pointed_at_project(config: dict) -> dict:

@@ -12,17 +12,14 @@ from urllib.parse import urljoin, urlsplit
 
 import _key_figures as kf
 import pytest
-import yaml
 from bs4 import BeautifulSoup
-from sitebuild import ONE_ENTRY
+from sitebuild import ONE_ENTRY, real_config
 
 # Not imported from conftest: with tests/browser/conftest.py in the same run, the name
 # `conftest` may resolve to that one.
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def real_config() -> dict:
-    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 # ----------------------------------------------------------------------------- pure functions
 

@@ -9,8 +9,7 @@ from pathlib import Path
 import _sitelinks as sl
 import check_links
 import pytest
-import yaml
-from sitebuild import ONE_ENTRY
+from sitebuild import ONE_ENTRY, real_config
 
 # Not imported from conftest: tests/browser/conftest.py takes that module name in a full run.
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +211,7 @@ def test_report_inside_site_dir_is_refused(fixture_site):
 
 
 def test_the_real_site_has_no_broken_link(real_site):
-    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    site_url = real_config()["site_url"]
     problems = sl.check_site(real_site.site_dir, site_url)
     assert problems == []
     assert not [m for m in real_site.messages if "broken" in m or "not allowed" in m]

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import _publication
+import printed
 import pytest
 import rispy
 import yaml
@@ -15,12 +16,11 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from pybtex.database import parse_string
+from sitebuild import build, real_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def real_config() -> dict:
-    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -150,18 +150,111 @@ def test_ris_parses_and_agrees(pub, real_site):
     assert record["urls"] == [pub.url]
 
 
+def citation_cff() -> dict:
+    return yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+
 def test_citation_cff_agrees(pub):
-    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    cff = citation_cff()
     assert cff["cff-version"] == "1.2.0" and cff["message"]
-    author = {"family-names": pub.family, "given-names": pub.given, "affiliation": pub.affiliation}
-    assert cff["title"] == pub.title and cff["authors"] == [author] and cff["url"] == pub.url
-    preferred = cff["preferred-citation"]
-    assert preferred["type"] == "report"
-    assert preferred["title"] == pub.title and preferred["authors"] == [author]
-    assert preferred["collection-title"] == pub.series and str(preferred["number"]) == pub.number
-    assert preferred["institution"]["name"] == pub.publisher and preferred["institution"].get("city") == pub.place
-    assert preferred["year"] == int(pub.year) and preferred.get("month") == pub.month
-    assert preferred["url"] == pub.url and preferred["languages"] == [pub.language]
+    assert _publication.citation_cff_problems(pub, cff) == []
+
+
+@pytest.mark.parametrize("path, value", [
+    (("url",), "https://elsewhere.example.net/"),
+    (("preferred-citation", "url"), "https://elsewhere.example.net/"),
+    (("title",), "Another title"),
+    (("preferred-citation", "month"), 12),
+    (("preferred-citation", "authors"), []),
+])
+def test_citation_cff_disagreement_is_found(pub, path, value):
+    cff = citation_cff()
+    target = cff
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    (problem,) = _publication.citation_cff_problems(pub, cff)
+    assert problem.startswith(".".join(path) + " is ")
+
+
+# ----------------------------------------------------------------------------- the citable address
+@pytest.mark.parametrize("url, placeholder", [
+    ("https://example.github.io/briefing/", True),
+    ("https://www.example.org/note/", True),
+    ("https://briefing.test/", True),
+    ("http://localhost:8000/", True),
+    ("http://127.0.0.1:8000/briefing/", True),
+    ("", True),
+    ("ftp://owner.github.io/repo/", True),
+    ("https://owner.github.io/briefing/", False),
+    ("https://notes.think-tank.org.uk/", False),
+    ("https://examples.github.io/briefing/", False),
+])
+def test_placeholder_addresses(url, placeholder):
+    assert (_publication.placeholder_address(url) is not None) is placeholder
+
+
+def _deploy_extra(**publication) -> dict:
+    extra = real_config()["extra"]
+    extra["publication"] = {**extra["publication"], "deploy": True, **publication}
+    return extra
+
+
+def test_deploy_build_refuses_the_placeholder_address(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n"}, extra=_deploy_extra(),
+                          site_url="https://example.github.io/briefing/")
+    assert not result.ok
+    text = result.text()
+    assert "example.github.io is a placeholder" in text and "SITE_URL" in text and "mkdocs.yml" in text, text
+    assert "Traceback" not in text
+
+
+def test_deploy_build_with_the_real_address_builds_and_checks_citation_cff(fixture_site, tmp_path):
+    address = "https://owner.github.io/briefing/"
+    pages = {"index.md": "# Home\n\n<!-- cite-this -->\n"}
+    result = fixture_site(pages, extra=_deploy_extra(), site_url=address)
+    assert result.ok, result.text()
+    assert address in result.html()
+    (tmp_path / "CITATION.cff").write_text((ROOT / "CITATION.cff").read_text(encoding="utf-8"), encoding="utf-8")
+    result = fixture_site(pages, extra=_deploy_extra(), site_url=address)
+    assert not result.ok and "CITATION.cff: url is" in result.text() and address in result.text(), result.text()
+    text = (tmp_path / "CITATION.cff").read_text(encoding="utf-8").replace(citation_cff()["url"], address)
+    (tmp_path / "CITATION.cff").write_text(text, encoding="utf-8")
+    result = fixture_site(pages, extra=_deploy_extra(), site_url=address)
+    assert result.ok, result.text()
+
+
+def test_a_local_build_keeps_the_fallback_address(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n"},
+                          site_url="https://example.github.io/briefing/")
+    assert result.ok, result.text()
+
+
+def test_every_form_carries_the_address_the_build_is_given(tmp_path, monkeypatch):
+    """site_url comes from SITE_URL (deploy.yml: the address Pages serves): every citation form,
+    download, meta tag, the print edition and the PDF carry it, and nothing the placeholder."""
+    address = "https://owner.github.io/briefing/"
+    placeholder = citation_cff()["url"]
+    monkeypatch.setenv("SITE_URL", address)
+    result = build(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert result.ok, result.text()
+    site = result.site_dir
+    pub = _publication.load(load_config(str(ROOT / "mkdocs.yml")))[0]
+    assert pub.url == address
+    home = BeautifulSoup(result.html(), "html.parser")
+    assert all(address in entry.get_text() for entry in home.select(".cite-this__entry"))
+    tags = metas(home)
+    assert tags["DC.identifier"] == [address] and tags["citation_pdf_url"] == [address + pub.files()["pdf"]]
+    assert home.find("link", rel="canonical")["href"] == address
+    assert f"url = {{{address}}}" in (site / pub.files()["bib"]).read_text(encoding="utf-8")
+    assert f"UR  - {address}" in (site / pub.files()["ris"]).read_text(encoding="utf-8")
+    edition = BeautifulSoup((site / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert edition.find("link", rel="canonical")["href"] == address + "print/"
+    assert printed.line_breaks(printed.text(site / pub.files()["pdf"]), address)
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".xml", ".txt", ".bib", ".ris", ".json"):
+            assert placeholder not in path.read_text(encoding="utf-8"), path
+    assert placeholder not in printed.text(site / pub.files()["pdf"])
 
 
 # ----------------------------------------------------------------------------- pages

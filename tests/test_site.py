@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from sitebuild import ROOT, SEED
+from sitebuild import ROOT, SEED, real_config
 
 CHAPTERS = [
     ("historical-perspective/", "Historical Perspective"),
@@ -286,9 +286,7 @@ def test_no_page_loads_anything_from_another_host(real_site):
 
 
 def test_build_is_strict_and_configured_for_link_validation():
-    import yaml
-
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = real_config()
     assert config["validation"]["anchors"] == "warn"
     assert config["validation"]["unrecognized_links"] == "warn"
     assert config["theme"]["font"] is False

@@ -59,7 +59,7 @@ def test_deploy_workflow():
     assert workflow["permissions"] == {}
     assert workflow["concurrency"]["group"] and workflow["concurrency"]["cancel-in-progress"] is False
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert build["permissions"] == {"contents": "read"}
+    assert build["permissions"] == {"contents": "read", "pages": "read"}  # pages: configure-pages reads the address
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
@@ -67,9 +67,28 @@ def test_deploy_workflow():
     python = build["steps"][1]["with"]
     assert python["cache"] == "pip" and python["cache-dependency-path"] == "requirements.txt"
     assert [step["run"] for step in build["steps"] if "run" in step] == ["make build"]
+    # the build publishes the address Pages serves, as a deploy build (which refuses a placeholder)
+    pages = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/configure-pages@"))
+    make = next(step for step in build["steps"] if step.get("run") == "make build")
+    assert build["steps"].index(pages) < build["steps"].index(make)
+    assert make["env"] == {"SITE_URL": f"${{{{ steps.{pages['id']}.outputs.base_url }}}}", "BRIEFING_DEPLOY": "true"}
     upload = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "site"
     assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+class _EnvTags(yaml.SafeLoader):
+    """Reads mkdocs.yml keeping each `!ENV [NAME, fallback]` as ("!ENV", [NAME, fallback])."""
+
+
+_EnvTags.add_constructor("!ENV", lambda loader, node: ("!ENV", loader.construct_sequence(node)))
+
+
+def test_mkdocs_yml_takes_the_address_and_the_deploy_switch_from_the_environment():
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvTags)  # noqa: S506
+    tag, (name, fallback) = config["site_url"]
+    assert (tag, name) == ("!ENV", "SITE_URL") and fallback.startswith("https://")
+    assert config["extra"]["publication"]["deploy"] == ("!ENV", ["BRIEFING_DEPLOY", False])
 
 
 def test_check_workflow_runs_the_whole_suite():

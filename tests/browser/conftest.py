@@ -18,9 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from browsing import CHROMIUM_ARGS, PHONE
 from playwright.sync_api import BrowserContext, Page, Route
+from sitebuild import real_config
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -98,7 +98,7 @@ def base_url(site_dir) -> Iterator[str]:
     """The built site on http://127.0.0.1:<ephemeral port>/<site_url's path>/, e.g.
     .../briefing/; pytest-playwright passes it to every context, so tests goto relative
     addresses ("security-challenge/")."""
-    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or ""
+    site_url = real_config().get("site_url") or ""
     path = urlsplit(site_url).path.strip("/")
     prefix = f"/{path}/" if path else "/"
     handler = functools.partial(type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(site_dir))
