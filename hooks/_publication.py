@@ -45,6 +45,7 @@ class PublicationConfig(base.Config):
     place = c.Optional(c.Type(str))  # place of publication, for the Chicago entry
     language = c.Type(str, default="en")
     url = c.Optional(c.Type(str))  # the note's address; leave unset to use site_url
+    rights = c.Optional(c.Type(str))  # the rights statement the note itself makes (footer, colophon, DC.rights)
     deploy = c.Type(bool, default=False)  # a build to publish: a placeholder address fails it (deploy.yml sets it)
     pdf = c.Type(bool, default=True)  # build the PDF edition during `mkdocs build`
     pdf_when_serving = c.Type(bool, default=False)  # also on every rebuild of `mkdocs serve` (about 2 s each)
@@ -69,6 +70,7 @@ class Publication:
     place: str | None
     language: str
     url: str
+    rights: str | None  # as the note states them; None: the note states none, and nothing claims any
     deploy: bool  # this build is published (extra.publication.deploy)
     pdf: bool  # the PDF is built (and linked) in this build
     pdf_when_serving: bool
@@ -158,7 +160,8 @@ def load(config: MkDocsConfig) -> tuple[Publication | None, list[str]]:
         series=options.series.strip(), number=options.number.strip(), year=match["year"],
         month=int(match["month"]) if match["month"] else None, day=int(match["day"]) if match["day"] else None,
         publisher=options.publisher.strip(), place=(options.place or "").strip() or None,
-        language=options.language, url=url, deploy=options.deploy, pdf_when_serving=options.pdf_when_serving,
+        language=options.language, url=url, rights=" ".join((options.rights or "").split()) or None,
+        deploy=options.deploy, pdf_when_serving=options.pdf_when_serving,
         pdf=options.pdf and (options.pdf_when_serving or not PROCESS["serving"]),
         pdf_timeout=float(options.pdf_timeout),
     )
@@ -328,6 +331,8 @@ def meta_tags(pub: Publication, *, page_title: str | None, description: str, pag
     ]
     if pub.url:
         tags.append(("name", "DC.identifier", pub.url))
+    if pub.rights:
+        tags.append(("name", "DC.rights", pub.rights))
     tags += [
         ("property", "og:type", "article"),
         ("property", "og:site_name", site_name),

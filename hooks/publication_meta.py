@@ -2,7 +2,8 @@
 
 Events (default priority 0; nothing here depends on the order of other hooks):
 - ``on_config``: validate the record (unknown keys and disagreeing site settings are warnings);
-  in a deploy build, refuse a placeholder address or a CITATION.cff that disagrees.
+  in a deploy build, refuse a placeholder address or a CITATION.cff that disagrees; put the
+  rights the record states (and only those) in the footer (``copyright``).
 - ``on_files``: add ``<slug>.bib`` and ``<slug>.ris`` to the site.
 - ``on_page_markdown``: expand the ``<!-- cite-this -->`` shortcode into the "Cite this note"
   block (Chicago bibliography and note forms, Download PDF, print edition, .bib, .ris).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 
 import _publication
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -44,8 +46,26 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         problems = _publication.deploy_problems(pub, config)
         if problems:
             raise PluginError("\n".join(problems))
+        for message in rights_problems(pub, config):
+            log.warning(message)
+        config.copyright = footer_rights(pub)
     _state["pub"] = pub
     return config
+
+
+def footer_rights(pub: _publication.Publication) -> str | None:
+    """The footer's rights line (Material prints ``copyright`` as HTML): the record's, escaped."""
+    return str(escape(pub.rights)) if pub.rights else None
+
+
+def rights_problems(pub: _publication.Publication, config: MkDocsConfig) -> list[str]:
+    """``copyright`` in mkdocs.yml would claim rights beside the record's."""
+    if not config.copyright or config.copyright == footer_rights(pub):
+        return []
+    where = config.config_file_path or "mkdocs.yml"
+    return [f"{where}: copyright {config.copyright.strip()!r}: the footer states the rights the note states, from "
+            "extra.publication.rights; remove copyright, and give rights only if the note states them "
+            "(README: 'Cite this note')."]
 
 
 def download_files(pub: _publication.Publication) -> dict[str, str]:

@@ -311,6 +311,40 @@ def test_pdf_url_in_the_tags_is_a_file_of_the_site(pub, real_site):
     assert (real_site.site_dir / pub.files()["pdf"]).stat().st_size > 10_000
 
 
+# ----------------------------------------------------------------------------- rights
+def footer(html: str) -> str:
+    return " ".join(BeautifulSoup(html, "html.parser").select_one(".md-copyright").get_text().split())
+
+
+def test_footer_claims_no_rights_the_note_does_not_state(real_site):
+    assert "rights" not in real_config()["extra"]["publication"]  # the note states none
+    for path in site_pages(real_site.site_dir):
+        assert footer(path.read_text(encoding="utf-8")) == "", path
+    edition = (real_site.site_dir / "print" / "index.html").read_text(encoding="utf-8")
+    assert "©" not in edition and "&copy;" not in edition and "Copyright" not in edition
+    assert "DC.rights" not in real_site.html()
+
+
+def test_rights_the_record_states_reach_footer_edition_and_tags_escaped(fixture_site):
+    rights = "© 2023 <b>The Author</b> & Press. All rights reserved."
+    extra = real_config()["extra"]
+    extra["publication"] = {**extra["publication"], "rights": rights, "pdf": False}
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, extra=extra)
+    assert result.ok, result.text()
+    html = result.html()
+    assert footer(html) == rights and "<b>The Author</b>" not in html
+    assert metas(BeautifulSoup(html, "html.parser"))["DC.rights"] == [rights]
+    edition = BeautifulSoup((result.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert edition.select_one(".colophon__rights").get_text() == rights and not edition.select(".colophon b")
+
+
+def test_a_copyright_setting_beside_the_record_fails_a_strict_build(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, copyright="Text &copy; 2023 Someone.")
+    assert not result.ok
+    assert any("copyright" in m and "extra.publication.rights" in m and "mkdocs.yml" in m
+               for m in result.messages), result.text()
+
+
 # ----------------------------------------------------------------------------- crawlers, 404
 def test_robots_txt_names_the_sitemap(real_site):
     text = (real_site.site_dir / "robots.txt").read_text(encoding="utf-8")
