@@ -176,35 +176,45 @@ def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-def _on_paper(root, paper) -> None:
-    """What only a screen can use, as a printed page gives it (``paper``: the macros of
-    ``partials/print-edition/paper.html``)."""
+def _elements(markup) -> list:
+    """The elements of a macro's HTML (each paper.html macro starts with one)."""
     from lxml import html as lxml_html
 
-    def elements(markup) -> list:
-        markup = str(markup).strip()
-        return lxml_html.fragments_fromstring(markup) if markup else []
+    markup = str(markup).strip()
+    return lxml_html.fragments_fromstring(markup) if markup else []
 
-    # A frame standing for a picture we may not reproduce: the source's address, in words.
+
+def _figure_frames_on_paper(root, paper) -> None:
+    """A frame standing for a picture we may not reproduce: on paper, its source's address."""
     for frame in root.xpath(f".//*[{_has_class('source-figure__frame')}]"):
         links = frame.xpath(f".//a[{_has_class('source-figure__link')}][@href]")
-        if links and not frame.xpath(".//img"):
-            href = links[0].get("href")
-            for child in list(frame):
-                frame.remove(child)
-            frame.text = None
-            frame.extend(elements(paper.figure_frame(href)))
-    # A note's links to its full note and the bibliography: a cross-reference to the full note.
+        if not links or frame.xpath(".//img"):
+            continue
+        href = links[0].get("href")
+        for child in list(frame):
+            frame.remove(child)
+        frame.text = None
+        frame.extend(_elements(paper.figure_frame(href)))
+
+
+def _note_links_on_paper(root, paper) -> None:
+    """A note's links to its full note and to the bibliography: on paper, a cross-reference to
+    the full note in words (the bibliography's entries name the notes that cite them)."""
     for note in root.xpath(".//li[@value]"):
         links = note.xpath(f".//a[{_has_class('note-link')}]")
+        if not links:
+            continue
         found = {int(m.group(1)): link.get("href") for link in links
                  if (m := NOTE_FRAGMENT.search(link.get("href", "")))}
-        refs = [{"number": number, "href": href} for number, href in found.items()]
-        for part in elements(paper.note_xref(refs) if links else ""):
+        for part in _elements(paper.note_xref([{"number": n, "href": href} for n, href in found.items()])):
             links[0].addprevious(part)
         for link in links:
             link.drop_tree()
-    # An author note (the byline's "*"): on the byline's page, at the end of its block.
+
+
+def _author_note_to_byline(root) -> None:
+    """An author note (the byline's "*") to the end of the byline's block, before the next
+    heading: on the byline's page (the PDF sets it at that page's foot)."""
     bylines = root.xpath(f".//*[{_has_class('note-byline')}]")
     for author_note in root.xpath(f".//*[{_has_class('author-note')}]") if bylines else []:
         author_note.tail = None
@@ -251,7 +261,9 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str, paper
         href = link.get("href")
         if href:
             link.set("href", rewrite_href(href, section, anchors, site_url))
-    _on_paper(root, paper)
+    _figure_frames_on_paper(root, paper)
+    _note_links_on_paper(root, paper)
+    _author_note_to_byline(root)
     _breakable_urls(root)
     html = "".join(lxml_html.tostring(child, encoding="unicode") for child in root) if len(root) else ""
     return html.replace("<wbr></wbr>", "<wbr>")  # libxml2 does not know <wbr> is a void element
