@@ -293,3 +293,22 @@ def test_build_is_strict_and_configured_for_link_validation():
         text = path.read_text(encoding="utf-8")
         for specific in ("Afghan", "Pakistan", "haqqani", "Mahmood", "BBC"):
             assert specific not in text, f"{path} names {specific}: hooks must serve any note"
+
+
+# ----------------------------------------------------------------------------- cite this note
+
+
+def test_cite_this_forms_punctuate_a_title_ending_in_a_question_mark_as_the_notes_do(real_site):
+    """No comma (note) or period (bibliography) after "…Foes?", as the notes and the
+    bibliography print "…Afghan Refugees?” The News Arab"; the print colophon uses the same form."""
+    home = soup(real_site)
+    note = squash(home.select_one('[data-style="chicago-note"]').get_text())
+    entry = squash(home.select_one('[data-style="chicago-bibliography"]').get_text())
+    title = "Afghanistan and Pakistan: Friends or Foes?"
+    assert note.startswith(f"Muhammad Tahir Mahmood, {title} Research Note Series, no. 2 (")
+    assert entry.startswith(f"Mahmood, Muhammad Tahir. {title} Research Note Series, no. 2.")
+    assert "Refugees?” The News Arab," in notes_of(real_site)["13"]["text"]
+    entry_13 = soup(real_site, "references/").select_one("#ref-siddique2023behind")
+    assert "Refugees?” The News Arab," in entry_13.get_text()
+    colophon = BeautifulSoup((real_site.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert squash(colophon.select_one("#colophon p").get_text()) == "Cite as: " + entry
