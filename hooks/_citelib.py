@@ -193,27 +193,35 @@ class Rendered:
     bibliography: dict[str, str] = field(default_factory=dict)  # key -> cleaned HTML, in style order
 
 
-def pandoc_document(citations: list[Citation], full_bibliography: bool) -> str:
+def pandoc_document(citations: list[Citation], full_bibliography: bool,
+                    extras: dict[str, dict[str, str]] | None = None) -> str:
+    """One paragraph per citation; `extras` (key -> CSL variable -> text) go in the metadata
+    for the Lua filter that adds them (``_csl_extras.lua``), as JSON (which YAML reads)."""
     meta = ["---", "link-citations: false"]
     if full_bibliography:
         meta.append("nocite: '@*'")
     else:
         meta.append("suppress-bibliography: true")
+    if extras:
+        meta.append("briefing-csl-extras: " + json.dumps(extras, sort_keys=True))
     meta.append("---")
     body = [f"Citation{index}{citation.text}" for index, citation in enumerate(citations)]
     return "\n".join(meta) + "\n\n" + "\n\n".join(body) + "\n"
 
 
-def pandoc_args(pandoc: str, bib_files: list[Path], csl: Path) -> list[str]:
-    args = [pandoc, "--from=markdown", "--to=html", "--wrap=none", "--citeproc", f"--csl={csl}"]
+def pandoc_args(pandoc: str, bib_files: list[Path], csl: Path, lua_filter: Path | None = None) -> list[str]:
+    args = [pandoc, "--from=markdown", "--to=html", "--wrap=none"]
+    if lua_filter is not None:
+        args.append(f"--lua-filter={lua_filter}")  # before --citeproc: filters run in this order
+    args += ["--citeproc", f"--csl={csl}"]
     return args + [f"--bibliography={path}" for path in bib_files]
 
 
-def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path) -> str:
+def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path, lua_filter: Path | None = None) -> str:
     """pandoc's HTML for one document (one process: a second one for the bibliography costs
     more than it saves, as pandoc already uses both cores)."""
-    done = subprocess.run(pandoc_args(pandoc, bib_files, csl), input=document, capture_output=True, text=True,
-                          timeout=600, check=False)
+    done = subprocess.run(pandoc_args(pandoc, bib_files, csl, lua_filter), input=document, capture_output=True,
+                          text=True, timeout=600, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"pandoc failed ({done.returncode}): {done.stderr.strip()}")
     return done.stdout

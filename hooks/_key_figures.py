@@ -16,7 +16,12 @@ from pathlib import Path
 import _citelib as lib
 import yaml
 
-FIELDS = ("id", "value", "label", "as_of", "source")
+REQUIRED = ("id", "value", "label", "source")
+OPTIONAL = ("as_of", "period", "attribution")
+FIELDS = REQUIRED + OPTIONAL
+AUTHOR = "author"  # the source of a figure the note states itself (no note follows it in its paragraph)
+ORDERS = ("reading", "file")  # "At a glance": the figures in reading order (default), or the file's
+FILE_KEYS = ("order", "figures")
 ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ID_RE = re.compile(rf"^{ID}$")
 AS_OF_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
@@ -35,7 +40,7 @@ NOT_PROSE_RE = re.compile(
 
 
 class FiguresFileError(ValueError):
-    """The figures file cannot be read at all (not YAML, or not a list)."""
+    """The figures file cannot be read at all (not YAML, or neither a list nor order/figures)."""
 
     def __init__(self, message: str, line: int):
         super().__init__(message)
@@ -58,14 +63,28 @@ class Figure:
     id: str
     value: str
     label: str
-    as_of: str  # ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
-    source: str  # citation key of the source
+    source: str  # citation key of the source its paragraph's next note cites, or AUTHOR
     line: int  # line of the entry in the figures file
     lines: dict[str, int] = field(default_factory=dict)  # field -> line of its value
+    as_of: str = ""  # the date its source gives (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD), if any
+    period: str = ""  # the period it covers, in the text's words, if any
+    attribution: str = ""  # who the text says gives it, in the text's words, if anyone
 
     @property
     def as_of_text(self) -> str:
-        return format_as_of(self.as_of)
+        return format_as_of(self.as_of) if self.as_of else ""
+
+    @property
+    def own(self) -> bool:
+        """Stated by the note itself, with no outside source."""
+        return self.source == AUTHOR
+
+
+@dataclass
+class FiguresFile:
+    figures: list[Figure]
+    problems: list[Problem]
+    order: str = "reading"
 
 
 @dataclass(frozen=True)
@@ -116,29 +135,53 @@ def _valid_as_of(value: str) -> bool:
 
 
 def load_figures(text: str, where: str) -> tuple[list[Figure], list[Problem]]:
-    """Parse the figures file: a YAML list of mappings with the keys of ``FIELDS``.
+    """The valid figures of a figures file and its problems (see ``load``)."""
+    loaded = load(text, where)
+    return loaded.figures, loaded.problems
 
-    Returns the valid figures and one problem per mistake (missing, empty, unknown or
-    malformed field, duplicate id); raises FiguresFileError for a file that is not a list."""
+
+def load(text: str, where: str) -> FiguresFile:
+    """Parse the figures file: a YAML list of mappings with the keys of ``FIELDS`` (those of
+    ``REQUIRED`` given), or a mapping of ``order`` ("reading" or "file") and ``figures`` (that list).
+
+    Returns the valid figures, one problem per mistake (missing, empty, unknown or malformed
+    field, duplicate id) and the order; raises FiguresFileError for a file that is neither."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise FiguresFileError(f"not valid YAML: {error.problem or error}", (mark.line + 1) if mark else 1) from error
     if root is None:
-        return [], []
+        return FiguresFile([], [])
+    problems: list[Problem] = []
+    order = "reading"
+    if isinstance(root, yaml.MappingNode):
+        items = {str(key.value): (key, value) for key, value in root.value}
+        for name, (key, _value) in items.items():
+            if name not in FILE_KEYS:
+                problems.append(Problem(where, key.start_mark.line + 1,
+                                        f"unknown key {name!r}; the figures file has order and figures"))
+        if "order" in items:
+            node = items["order"][1]
+            if isinstance(node, yaml.ScalarNode) and node.value in ORDERS:
+                order = node.value
+            else:
+                problems.append(Problem(where, node.start_mark.line + 1,
+                                        f"order must be {' or '.join(ORDERS)} (the order of \"At a glance\")"))
+        root = items["figures"][1] if "figures" in items else yaml.SequenceNode("tag:yaml.org,2002:seq", [])
     if not isinstance(root, yaml.SequenceNode):
         raise FiguresFileError(
-            "the figures file must be a YAML list of figures, each '- id: ...' with value, label, as_of and source",
+            "the figures file must be a YAML list of figures, each '- id: ...' with value, label and source "
+            "(or a mapping of order and figures)",
             root.start_mark.line + 1,
         )
     figures: list[Figure] = []
-    problems: list[Problem] = []
     first_line: dict[str, int] = {}
     for node in root.value:
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.MappingNode):
-            problems.append(Problem(where, line, "each figure must be a mapping of id, value, label, as_of and source"))
+            problems.append(Problem(where, line, "each figure must be a mapping of id, value, label and source "
+                                                 "(and as_of, period, attribution where they apply)"))
             continue
         values: dict[str, str] = {}
         lines: dict[str, int] = {}
@@ -148,7 +191,8 @@ def load_figures(text: str, where: str) -> tuple[list[Figure], list[Problem]]:
             key_line = key_node.start_mark.line + 1
             if key not in FIELDS:
                 entry_problems.append(
-                    Problem(where, key_line, f"unknown field {key!r}; a figure has exactly {', '.join(FIELDS)}")
+                    Problem(where, key_line, f"unknown field {key!r}; a figure has {', '.join(REQUIRED)} "
+                            f"(and may have {', '.join(OPTIONAL)})")
                 )
                 continue
             if key in values:
@@ -161,6 +205,8 @@ def load_figures(text: str, where: str) -> tuple[list[Figure], list[Problem]]:
             lines[key] = value_node.start_mark.line + 1
         label = f"figure {values['id']!r}" if values.get("id") else "a figure"
         for key in FIELDS:
+            if key in OPTIONAL and key not in values:
+                continue
             if not values.get(key) and not any(p.message.startswith(f"field {key!r}") for p in entry_problems):
                 entry_problems.append(
                     Problem(where, lines.get(key, line), f"{label} is missing field {key!r} (or it is empty)")
@@ -185,8 +231,8 @@ def load_figures(text: str, where: str) -> tuple[list[Figure], list[Problem]]:
             first_line[figure_id] = lines["id"]
         problems.extend(Problem(p.where, p.line, p.message, figure_id) for p in entry_problems)
         if not entry_problems:
-            figures.append(Figure(**{key: values[key] for key in FIELDS}, line=line, lines=lines))
-    return figures, problems
+            figures.append(Figure(**{key: values[key] for key in FIELDS if key in values}, line=line, lines=lines))
+    return FiguresFile(figures, problems, order)
 
 
 # --------------------------------------------------------------------------- pages
@@ -276,12 +322,13 @@ def _paragraph_before(lines: list[str], line: int) -> tuple[int, int] | None:
 
 
 def prose(markdown: str) -> str:
-    """The words of a Markdown fragment: no code, comments, citations, HTML tags or emphasis
-    marks, whitespace collapsed; what a figure's value is looked for in."""
+    """The words of a Markdown fragment: no code, comments, citations, HTML tags, link addresses or
+    emphasis marks, whitespace collapsed; what a figure's value is looked for in."""
     text = mask_code(markdown)
     text = lib.COMMENT_RE.sub(" ", text)
     text = lib.BLOCK_RE.sub(lambda m: " " if lib.KEY_RE.search(m.group("body")) else m.group(0), text)
     text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"(?<!!)\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)", r"\1", text)  # a link: its text
     text = re.sub(r"(?<!\\)[*_]{1,3}(?=\S)|(?<=\S)(?<!\\)[*_]{1,3}", "", text)
     return " ".join(text.replace("\u00a0", " ").split())
 
@@ -290,6 +337,72 @@ def contains(text: str, value: str) -> bool:
     """Whether the prose `text` states `value` verbatim (whitespace-insensitive)."""
     needle = " ".join(value.split())
     return bool(re.search(r"(?<![\w.,])" + re.escape(needle) + r"(?![\w]|[.,]\d)", text))
+
+
+# --------------------------------------------------------------------------- what the text says of a figure
+
+_MARK = 0xE100  # private-use characters standing for a paragraph's citations, in order
+# Words by which a sentence gives its figure to someone: the callout must then say who.
+ATTRIBUTION_CUE_RE = re.compile(
+    r"\b(?:said|says|according to|claimed|claims|asserted|asserts|stated|told|reported)\b", re.I)
+_SENTENCE_END_RE = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z\d])")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Where a paragraph states a figure's value."""
+
+    note_index: int | None  # index among the paragraph's citations of the one that next follows it
+    sentence: str  # the sentence that states it (prose, no citations)
+
+
+def prose_with_markers(markdown: str) -> str:
+    """prose() of a paragraph with each citation replaced by a private-use marker: the first
+    citation by U+E100, the second by U+E101..."""
+    try:
+        citations = lib.find_citations(markdown)
+    except lib.CitationSyntaxError:  # reported by citations.py
+        citations = []
+    parts, position = [], 0
+    for index, citation in enumerate(citations):
+        parts += [prose(markdown[position: citation.start]), chr(_MARK + index)]
+        position = citation.end
+    parts.append(prose(markdown[position:]))
+    return " ".join(part for part in parts if part)
+
+
+def _phrase(text: str, phrase: str) -> re.Match | None:
+    needle = " ".join(phrase.split())
+    return re.search(r"(?<![\w.,])" + re.escape(needle) + r"(?![\w]|[.,]\d)", text)
+
+
+def statement(paragraph: str, value: str) -> Statement | None:
+    """Where `paragraph` (Markdown) first states `value`: the citation whose marker next
+    follows it in the paragraph (a note covers the passage before its marker back to the
+    previous marker), and its sentence; None if the paragraph does not state it."""
+    text = prose_with_markers(paragraph)
+    match = _phrase(text, value)
+    if match is None:
+        return None
+    after = re.search(f"[{chr(_MARK)}-{chr(_MARK + 0xFF)}]", text[match.end():])
+    plain = re.sub(f" ?[{chr(_MARK)}-{chr(_MARK + 0xFF)}]", "", text)
+    start = len(re.sub(f" ?[{chr(_MARK)}-{chr(_MARK + 0xFF)}]", "", text[: match.start()]))
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(plain)]
+    first = max((end for end in ends if end <= start), default=0)
+    last = min((end for end in ends if end > start), default=len(plain))
+    return Statement(ord(after.group(0)) - _MARK if after else None, plain[first:last].strip())
+
+
+def states(paragraph: str, phrase: str) -> bool:
+    """Whether the paragraph (Markdown) holds `phrase` in its words (whitespace-insensitive)."""
+    return _phrase(re.sub(f" ?[{chr(_MARK)}-{chr(_MARK + 0xFF)}]", "", prose_with_markers(paragraph)),
+                   phrase) is not None
+
+
+def attribution_cue(sentence: str) -> str | None:
+    """The word by which a sentence attributes what it states ("said", "according to"), if any."""
+    match = ATTRIBUTION_CUE_RE.search(sentence)
+    return match.group(0) if match else None
 
 
 def block_stating(markdown: str, value: str) -> int | None:
@@ -307,18 +420,20 @@ def title_of(markdown: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def nearest_note(notes: list, key: str, paragraph: tuple[int, int]) -> object | None:
-    """Of a page's notes, the one citing `key` in the paragraph, else the last before it,
-    else the first after it (notes have ``keys``, ``line`` and ``number``)."""
-    citing = [note for note in notes if key in note.keys]
-    if not citing:
-        return None
+def notes_in(notes: list, paragraph: tuple[int, int]) -> list:
+    """Of a page's notes (in order; each has ``line``), those whose citation stands in the
+    paragraph's lines: the paragraph's citations, one note each, in order."""
     first, last = paragraph
-    inside = [note for note in citing if first <= note.line <= last]
-    before = [note for note in citing if note.line < first]
-    if inside:
-        return inside[0]
-    return before[-1] if before else citing[0]
+    return [note for note in notes if first <= note.line <= last]
+
+
+def date_covers(as_of: str, date: tuple[int, int | None, int | None] | None) -> bool:
+    """Whether `as_of` (YYYY[-MM[-DD]]) is `date` (year, month, day), or that date less precisely."""
+    match = AS_OF_RE.match(as_of)
+    if not match or date is None:
+        return False
+    given = [int(part) for part in match.group("year", "month", "day") if part]
+    return all(part is not None and part == want for part, want in zip(date, given, strict=False))
 
 
 def strip_links(fragment: str) -> str:

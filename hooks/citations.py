@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import _bibtex_adapter as adapter
+import _chicago
 import _citelib as lib
 import _notes
 from markupsafe import Markup
@@ -180,6 +181,11 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         path, line = _entry_where.get(key.lower(), (Path("?"), 0))
         for problem in lib.check_entry(key, bib.entries[key], path, line):
             log.warning(str(problem))
+    # Every entry the site prints (the bibliography page prints them all): the Chicago checks.
+    for key in cited if site.bibliography_page is None else dict.fromkeys([*cited, *bib.entries]):
+        path, line = _entry_where.get(key.lower(), (Path("?"), 0))
+        for problem in _chicago.entry_problems(key, bib.entries[key], path, line):
+            log.warning(str(problem))
 
     valid = [citation for _, citation, ok, _ in order if ok]
     # One more citation of each cited source, after all the real ones: its note is the
@@ -190,7 +196,8 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     site.index()
     # pandoc runs beside MkDocs' conversion of the pages; the texts go in when first needed.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citeproc")
-    pending = pool.submit(render, config, valid + probes, site.bibliography_page is not None)
+    extras = _chicago.library_extras(bib.entries)
+    pending = pool.submit(render, config, valid + probes, site.bibliography_page is not None, extras)
     pool.shutdown(wait=False)
 
     def fill() -> None:
@@ -205,13 +212,17 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
-def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool) -> lib.Rendered:
+def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool,
+           extras: dict[str, dict[str, str]] | None = None) -> lib.Rendered:
     """Run pandoc's citeproc once for every distinct citation of the site, in reading order,
-    and the full bibliography.
+    and the full bibliography; `extras` are the CSL variables pandoc does not read from the
+    .bib (``_chicago.library_extras``), added by ``_csl_extras.lua``.
 
     The result depends only on the citations (not the prose around them), the CSL file, the
-    .bib files and pandoc itself, so it is cached by their content: in memory across
-    `mkdocs serve` rebuilds, and on disk under `.cache/plugin/citations/` beside mkdocs.yml."""
+    .bib files, the extras (in the document) and pandoc itself, so it is cached by their
+    content: in memory across `mkdocs serve` rebuilds, and on disk under
+    `.cache/plugin/citations/` beside mkdocs.yml. Parentheses within parentheses become
+    brackets after the cache (``_chicago.brackets_within_parentheses``)."""
     if not citations and not full_bibliography:
         return lib.Rendered(notes=[])
     import pypandoc
@@ -221,9 +232,10 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
     csl_text = csl.read_text(encoding="utf-8")
     pandoc = Path(pypandoc.get_pandoc_path())
     distinct, mapping = lib.distinct_citations(citations, csl_text)
-    document = lib.pandoc_document(distinct, full_bibliography)
+    document = lib.pandoc_document(distinct, full_bibliography, extras)
     stat = pandoc.stat()
     key = lib.cache_key(CACHE_VERSION, Path(lib.__file__).read_bytes(),  # the code that parses and cleans
+                        _chicago.LUA_FILTER.read_bytes(),
                         f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", document, csl_text,
                         *(p.read_bytes() for p in bib_files))
     if key not in _RENDER_CACHE:
@@ -231,7 +243,7 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
         rendered = lib.read_cache(cache_dir / f"{key}.json")
         if rendered is None or len(rendered.notes) != len(distinct):
             try:
-                output = lib.run_pandoc(str(pandoc), document, bib_files, csl)
+                output = lib.run_pandoc(str(pandoc), document, bib_files, csl, _chicago.LUA_FILTER)
                 rendered = lib.parse_pandoc_html(output, len(distinct))
             except RuntimeError as error:
                 raise PluginError(f"citations: {error}") from error
@@ -239,7 +251,10 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
         _RENDER_CACHE.clear()  # keep one result: the last build's
         _RENDER_CACHE[key] = rendered
     rendered = _RENDER_CACHE[key]
-    return lib.Rendered(notes=[rendered.notes[index] for index in mapping], bibliography=rendered.bibliography)
+    brackets = _chicago.brackets_within_parentheses
+    notes = [brackets(note) for note in rendered.notes]
+    return lib.Rendered(notes=[notes[index] for index in mapping],
+                        bibliography={k: brackets(v) for k, v in rendered.bibliography.items()})
 
 
 def theme_env(config: MkDocsConfig):

@@ -9,7 +9,10 @@ Events, at priority 0 (``PRIORITY``) but the last:
 - ``on_config``: reset state, validate ``extra.key_figures``, read and check the figures file.
 - ``on_nav``: runs after ``citations.py``'s (priority 100), whose notes it reads: find every
   shortcode of every page and check it (known id, stated once, value in the chapter's prose
-  and in the paragraph above, source in the .bib and cited in the chapter).
+  and in the paragraph above) and check what the callout will claim against the text: its
+  source is the note whose marker next follows the figure in its paragraph, or the author's
+  own statement when none does (a note covers the passage back to the previous marker); an
+  attribution and a period in the text's words; "as of" only the date the source gives.
 - ``on_page_markdown``: runs after ``citations.py`` (100) and mkdocs-bibtex (a plugin at 0,
   and plugins run before hooks at equal priority): expand the shortcodes from the templates
   in ``overrides/partials/key-figures/``. The output holds no ``[@key]`` and no note marker,
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import _bibtex_adapter as adapter
+import _chicago
 import _key_figures as kf
 import _notes
 from markupsafe import Markup, escape
@@ -49,7 +53,8 @@ class KeyFiguresOptions(Config):
     """Options under ``extra: key_figures:`` in mkdocs.yml."""
 
     file = c.Type(str, default="data/figures.yml")
-    """The figures file (YAML list of id, value, label, as_of, source), relative to mkdocs.yml."""
+    """The figures file (YAML list of id, value, label, source and as_of, period, attribution
+    where they apply), relative to mkdocs.yml."""
 
 
 @dataclass
@@ -59,8 +64,9 @@ class Placement:
     page: str  # src_uri
     line: int  # line of the shortcode in the page's file
     anchor: str  # id of the paragraph that states the figure
-    note: int | None  # number of the page's note citing the figure's source
+    note: int | None  # number of the note whose marker next follows the figure (None: the author's own)
     chapter: str  # title of the page
+    order: tuple[int, int] = (0, 0)  # (page in reading order, line): where "At a glance" lists it
 
 
 @dataclass
@@ -70,6 +76,7 @@ class _State:
     where: str = "data/figures.yml"  # the figures file as shown in messages
     exists: bool = False
     figures: dict[str, kf.Figure] = field(default_factory=dict)
+    order: str = "reading"  # of "At a glance": reading, or the figures file's
     rejected: dict[str, int] = field(default_factory=dict)  # ids defined with errors -> line
     placements: dict[str, Placement] = field(default_factory=dict)  # figure id -> its callout
     groups: dict[str, list[list[str]]] = field(default_factory=dict)  # src_uri -> ids of each group
@@ -106,9 +113,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not _state.exists:
         return config  # no figures; a shortcode then reports an unknown id naming the missing file
     try:
-        figures, problems = kf.load_figures(path.read_text(encoding="utf-8"), _state.where)
+        loaded = kf.load(path.read_text(encoding="utf-8"), _state.where)
     except kf.FiguresFileError as error:
         raise PluginError(f"{_state.where}:{error.line}: {error}") from error
+    figures, problems, _state.order = loaded.figures, loaded.problems, loaded.order
     for problem in problems:
         log.warning(str(problem))
         if problem.figure:
@@ -123,8 +131,10 @@ def _pages_in_order(nav: Navigation, files: Files) -> list:
     return in_nav + sorted((f for f in files.documentation_pages() if f.src_uri not in seen), key=lambda f: f.src_uri)
 
 
-def check_page(src_uri: str, rel: str, source: str, nav_title: str | None, bib_keys) -> None:
-    """Find and check the callouts of one page; record where each figure's callout stands."""
+def check_page(src_uri: str, rel: str, source: str, nav_title: str | None,
+               bib_dates: dict[str, tuple[int, int | None, int | None] | None], page_index: int = 0) -> None:
+    """Find and check the callouts of one page; record where each figure's callout stands.
+    `bib_dates`: every citation key of the library -> its entry's date (None: undated)."""
     body, _meta = get_data(source)
     offset = kf.body_offset(source, body)
     shortcodes, malformed = kf.find_shortcodes(body)
@@ -140,7 +150,8 @@ def check_page(src_uri: str, rel: str, source: str, nav_title: str | None, bib_k
     title = nav_title or kf.title_of(body) or src_uri
     for group in groups:
         paragraph = group.paragraph
-        paragraph_text = kf.prose("\n".join(lines[paragraph[0] - 1: paragraph[1]])) if paragraph else ""
+        paragraph_md = "\n".join(lines[paragraph[0] - 1: paragraph[1]]) if paragraph else ""
+        paragraph_text = kf.prose(paragraph_md)
         file_paragraph = (paragraph[0] + offset, paragraph[1] + offset) if paragraph else (0, 0)
         for figure_id, body_line in zip(group.ids, group.lines, strict=True):
             at = f"{rel}:{body_line + offset}"
@@ -172,16 +183,75 @@ def check_page(src_uri: str, rel: str, source: str, nav_title: str | None, bib_k
                     f"{at}: the paragraph above (line {paragraph[0] + offset}) does not state {figure.value!r} "
                     f"{defined}; line {(stated or 0) + offset} does: move the callout after that paragraph"
                 )
-            note = kf.nearest_note(notes, figure.source, file_paragraph)
-            if figure.source in bib_keys and note is None:
-                log.warning(
-                    f"{at}: the source of figure {figure_id!r}, {figure.source!r} "
-                    f"({_state.where}:{figure.lines['source']}), is not cited in {rel}: cite it in the "
-                    "paragraph that states the figure, or correct the figure's source"
-                )
+            said = kf.statement(paragraph_md, figure.value) if paragraph else None
+            note = None
+            if said is not None:
+                in_paragraph = kf.notes_in(notes, file_paragraph)
+                if said.note_index is not None and said.note_index < len(in_paragraph):
+                    note = in_paragraph[said.note_index]
+                for problem in claim_problems(figure, said, note, notes, rel, paragraph[0] + offset,
+                                              paragraph_md, bib_dates):
+                    log.warning(f"{at}: {problem}")
             _state.placements[figure_id] = Placement(
-                src_uri, body_line + offset, group.anchor, note.number if note else None, title
+                src_uri, body_line + offset, group.anchor, note.number if note else None, title,
+                (page_index, body_line + offset),
             )
+
+
+def claim_problems(figure: kf.Figure, said: kf.Statement, note, notes: list, rel: str, paragraph_line: int,
+                   paragraph: str, bib_dates: dict) -> list[str]:
+    """What the callout of `figure` would claim that the text does not: its source (the note
+    whose marker next follows the figure in its paragraph, `note`, or none: the author's own
+    statement), its attribution, its period and its date. Each message names the fix."""
+    name = f"figure {figure.id!r} ({figure.value!r})"
+    where = lambda field_name: f"{_state.where}:{figure.lines.get(field_name, figure.line)}"  # noqa: E731
+    problems = []
+    if note is None and not figure.own and figure.source in bib_dates:
+        if not any(figure.source in n.keys for n in notes):
+            problems.append(
+                f"the source of {name}, {figure.source!r} ({where('source')}), is not cited in {rel}: cite it in "
+                "the paragraph that states the figure, or correct the figure's source")
+        else:
+            problems.append(
+                f"{name} names source {figure.source!r} ({where('source')}), but no note marker follows it in its "
+                f"paragraph (line {paragraph_line}): the text states it as the author's own; write "
+                f"'source: {kf.AUTHOR}'")
+    elif note is not None and figure.own:
+        problems.append(
+            f"{name} names source '{kf.AUTHOR}' ({where('source')}), but note {note.number} "
+            f"({', '.join(note.keys)}) follows it in its paragraph (line {paragraph_line}): that note is its "
+            f"source; write 'source: {note.keys[0]}'")
+    elif note is not None and figure.source not in note.keys:
+        problems.append(
+            f"{name} names source {figure.source!r} ({where('source')}), but the note whose marker next follows it "
+            f"in its paragraph (line {paragraph_line}) is note {note.number}, citing {', '.join(note.keys)}: "
+            f"write 'source: {note.keys[0]}'")
+    if figure.attribution and not kf.states(paragraph, figure.attribution):
+        problems.append(
+            f"{name} has attribution {figure.attribution!r} ({where('attribution')}), which the paragraph (line "
+            f"{paragraph_line}) does not say: give the attribution in the text's words")
+    cue = kf.attribution_cue(said.sentence)
+    if cue and not figure.attribution:
+        problems.append(
+            f"the text gives {name} to someone ({cue!r}: {said.sentence[:90]!r}...): add "
+            f"'attribution:' with its words, so the callout says who claims it")
+    if figure.period and not kf.states(paragraph, figure.period):
+        problems.append(
+            f"{name} has period {figure.period!r} ({where('period')}), which the paragraph (line {paragraph_line}) "
+            "does not say: give the period in the text's words")
+    if figure.as_of:
+        if figure.own:
+            problems.append(
+                f"{name} has as_of {figure.as_of!r} ({where('as_of')}) but no outside source to date it: remove "
+                "as_of; give the time it covers as 'period:' in the text's words")
+        elif figure.source in bib_dates and not kf.date_covers(figure.as_of, bib_dates[figure.source]):
+            dated = bib_dates[figure.source]
+            given = "gives no date" if dated is None else "is dated " + "-".join(
+                f"{part:02d}" for part in dated if part is not None)
+            problems.append(
+                f"{name} has as_of {figure.as_of!r} ({where('as_of')}), but its source {figure.source!r} {given}: "
+                "'as of' is the date its source gives; remove it, or give 'period:' in the text's words")
+    return problems
 
 
 def _rel_of(src_uri: str) -> str:
@@ -200,19 +270,23 @@ def _unknown(figure_id: str) -> str:
 
 @event_priority(PRIORITY)
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    bib_keys = set(adapter.bib_data(config).entries.keys())
+    entries = adapter.bib_data(config).entries
+    bib_dates = {key: _chicago.entry_date({k.lower(): str(v) for k, v in entry.fields.items()})
+                 for key, entry in entries.items()}
     bib_names = ", ".join(p.name for p in adapter.bib_files(config))
     for figure in _state.figures.values():
-        if figure.source not in bib_keys:
+        if figure.source not in bib_dates and not figure.own:
             log.warning(
                 f"{_state.where}:{figure.lines['source']}: figure {figure.id!r} has source {figure.source!r}, "
-                f"which is not a key in {bib_names}: give the citation key of its source"
+                f"which is not a key in {bib_names}: give the citation key of its source (or "
+                f"'{kf.AUTHOR}' for a figure the note states itself)"
             )
     titles = {page.file.src_uri: page.title for page in nav.pages}
     for file in _pages_in_order(nav, files):
         _state.paths[file.src_uri] = f"{Path(config.docs_dir).name}/{file.src_uri}"
-    for file in _pages_in_order(nav, files):
-        check_page(file.src_uri, _rel_of(file.src_uri), file.content_string, titles.get(file.src_uri), bib_keys)
+    for index, file in enumerate(_pages_in_order(nav, files)):
+        check_page(file.src_uri, _rel_of(file.src_uri), file.content_string, titles.get(file.src_uri), bib_dates,
+                   index)
     for figure in _state.figures.values():
         if figure.id not in _state.placements:
             log.warning(
@@ -230,8 +304,11 @@ def figure_context(figure: kf.Figure, placement: Placement, page: Page, files: F
         "label": figure.label,
         "as_of": figure.as_of,
         "as_of_text": figure.as_of_text,
+        "period": figure.period,
+        "attribution": figure.attribution,
+        "own": figure.own,
         # pandoc may still be running: its short form goes in at on_page_context
-        "source_html": Markup(_notes.current.short_form_token(figure.source)),
+        "source_html": None if figure.own else Markup(_notes.current.short_form_token(figure.source)),
         "source_href": _notes.href(placement.page, f"fn:{placement.note}", page, files) if placement.note else None,
         "note": placement.note,
         "href": _notes.href(placement.page, placement.anchor, page, files),
@@ -268,11 +345,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             last = group.paragraph[1]
             edits.append((last, last, [f"{{: #{group.anchor} }}"]))
     for code in (s for s in shortcodes if s.kind == "glance"):
-        cards = [
-            figure_context(figure, _state.placements[figure.id], page, files)
-            for figure in _state.figures.values()
-            if figure.id in _state.placements
-        ]
+        placed = [figure for figure in _state.figures.values() if figure.id in _state.placements]
+        if _state.order == "reading":
+            placed.sort(key=lambda figure: _state.placements[figure.id].order)
+        cards = [figure_context(figure, _state.placements[figure.id], page, files) for figure in placed]
         block = env.get_template("partials/key-figures/at-a-glance.html").render(figures=cards).strip()
         edits.append((code.line - 1, code.line, ["", block, ""]))
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import _citelib as lib
@@ -115,7 +116,7 @@ def test_locator_is_kept_in_the_note(fixture_site):
     assert result.ok, result.text()
     assert notes(result)[0][1] == (
         "Jane Smith, “First Report on Kabul Water Supply Networks,” The Journal, January 2, 2020, 7, "
-        "https://example.org/smith2020first."
+        "accessed November 14, 2023, https://example.org/smith2020first."
     )
 
 
@@ -204,8 +205,7 @@ def test_malformed_entry_fails_naming_line(fixture_site):
 
 def test_missing_csl_file_fails_naming_mkdocs_yml(tmp_path):
     config = make_site(tmp_path, {"index.md": "# Home\n\nX.[@smith2020first]\n"}, BIB)
-    text = config.read_text().replace("csl_file: chicago-notes-bibliography.csl", "csl_file: no-such-style.csl")
-    config.write_text(text)
+    config.write_text(re.sub(r"csl_file: \S+", "csl_file: no-such-style.csl", config.read_text()))
     result = build(config, tmp_path / "site")
     failing(result, "mkdocs.yml", "no-such-style.csl", "not found")
 
@@ -331,6 +331,138 @@ def test_a_pandoc_failure_fails_the_build_with_its_message(tmp_path):
     """pandoc runs in a second thread; its error still ends the build, saying what failed."""
     config = make_site(tmp_path, {"index.md": "# Home\n\nX.[@smith2020first]\n"}, BIB)
     (tmp_path / "broken.csl").write_text("<style>not a CSL style", encoding="utf-8")
-    config.write_text(config.read_text().replace("csl_file: chicago-notes-bibliography.csl", "csl_file: broken.csl"))
+    config.write_text(re.sub(r"csl_file: \S+", "csl_file: broken.csl", config.read_text()))
     result = build(config, tmp_path / "site")
     failing(result, "pandoc failed")
+
+
+# ----------------------------------------------------------------------------- Chicago forms
+
+COLUMN = """@article{lee2023column,
+  author = {Lee, Kim},
+  title = {Water Talks Stall},
+  journaltitle = {The Weekly},
+  journaltitleaddon = {Region Brief},
+  entrysubtype = {magazine},
+  date = {2023-11-01},
+  url = {https://example.org/column},
+  urldate = {2023-11-15},
+}
+"""
+REPORT = """@report{rao2023paper,
+  author = {Rao, Vikram},
+  title = {The {Re-emergence} of river disputes},
+  type = {Security Note (SN)},
+  number = {7},
+  institution = {{Centre for River Studies ({CRS}), Some University}},
+  date = {2023-03},
+  url = {https://example.org/report.pdf},
+  urldate = {2023-11-14},
+}
+"""
+SITE = "# Home\n\nA.[@lee2023column] B.[@rao2023paper]\n"
+
+
+def chicago_site(fixture_site, bib):
+    pages = {"index.md": SITE, "references.md": "# References\n\n\\full_bibliography\n"}
+    result = fixture_site(pages, bib=bib, nav=[{"Home": "index.md"}, {"References": "references.md"}])
+    assert result.ok, result.text()
+    page = BeautifulSoup(result.html("references/"), "html.parser")
+    entries = {e["id"]: " ".join(e.p.get_text().split()) for e in page.select("div.csl-entry")}
+    return [text for _, text, _ in notes(result)], entries
+
+
+def test_online_sources_show_their_access_date_in_notes_and_bibliography(fixture_site):
+    """A dated online source too (the 18th-edition style without "access dates" prints none)."""
+    texts, entries = chicago_site(fixture_site, COLUMN + REPORT)
+    assert ", November 1, 2023, accessed November 15, 2023, https://example.org/column." in texts[0]
+    assert "November 1, 2023. Accessed November 15, 2023. https://example.org/column." in entries["ref-lee2023column"]
+
+
+def test_a_column_stands_before_the_periodical_not_in_its_title(fixture_site):
+    texts, entries = chicago_site(fixture_site, COLUMN + REPORT)
+    assert texts[0].startswith("Kim Lee, “Water Talks Stall,” Region Brief, The Weekly, November 1, 2023,")
+    entry = entries["ref-lee2023column"]
+    assert entry.startswith("Lee, Kim. “Water Talks Stall.” Region Brief. The Weekly, November 1, 2023.")
+
+
+def test_a_report_gives_its_number_after_its_type_and_its_month(fixture_site):
+    """“Security Note (SN) no. 7 (…, March 2023)”, never "no. 7, Series" or the year alone;
+    the publisher's own parentheses become brackets inside the note's (CMOS 6.101)."""
+    texts, entries = chicago_site(fixture_site, COLUMN + REPORT)
+    assert texts[1] == (
+        "Vikram Rao, The Re-emergence of River Disputes, Security Note (SN) no. 7 (Centre for River Studies [CRS], "
+        "Some University, March 2023), accessed November 14, 2023, https://example.org/report.pdf."
+    )
+    assert "Centre for River Studies (CRS), Some University, March 2023. Accessed" in entries["ref-rao2023paper"]
+
+
+def test_csl_extras_only_where_pandoc_reads_nothing():
+    import _chicago
+    from pybtex.database import parse_string
+
+    entries = parse_string(COLUMN + REPORT + BIB, "bibtex").entries
+    assert _chicago.library_extras(entries) == {
+        "lee2023column": {"section": "Region Brief"}, "rao2023paper": {"issued": "March 2023"}}
+    assert _chicago.date_text((2023, 3, 5)) == "March 5, 2023" and _chicago.date_text((2023, None, None)) == "2023"
+    assert _chicago.entry_date({"year": "2021", "month": "jul"}) == (2021, 7, None)
+
+
+def test_brackets_within_parentheses_leave_links_alone():
+    import _chicago
+
+    html = 'A (B (C), D (E)) F <a href="https://e.org/(x)">https://e.org/(x)</a> (G).'
+    assert _chicago.brackets_within_parentheses(html) == (
+        'A (B [C], D [E]) F <a href="https://e.org/(x)">https://e.org/(x)</a> (G).')
+
+
+@pytest.mark.parametrize(
+    ("title", "problem"),
+    [
+        ("The re-emergence of disputes", "write {Re-emergence}"),
+        ("Migration After the Invasion", "write {after} where it is a preposition, {After} where it is not"),
+        ("What's behind the deportations?", "{behind}"),
+    ],
+)
+def test_title_words_the_style_would_case_wrongly_are_named(title, problem):
+    import _chicago
+
+    assert any(problem in found for found in _chicago.title_case_problems(title))
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["The {Re-emergence} of disputes", "Migration {after} the Invasion", "Self-sustaining reactions",
+     "Life after", "After the war: before the peace", "{Taliban}-ruled regions", "Looking behind: notes"],
+)
+def test_titles_the_style_cases_rightly_pass(title):
+    import _chicago
+
+    assert _chicago.title_case_problems(title) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "needles"),
+    [
+        (("  urldate = {2023-11-15},\n", ""), ["lee2023column", "urldate = {YYYY-MM-DD}", "accessed"]),
+        (("journaltitleaddon", "journalsubtitle"),
+         ["lee2023column", "journalsubtitle 'Region Brief'", "journaltitleaddon"]),
+        (("author = {Lee, Kim}", "author = {National Water Agency}"),
+         ["lee2023column", "'National Water Agency' is read as a person", "{{National Water Agency}}"]),
+        (("{Re-emergence}", "re-emergence"), ["rao2023paper", "title:", "{Re-emergence}"]),
+    ],
+)
+def test_what_chicago_would_print_wrongly_fails_the_build_naming_the_entry(fixture_site, change, needles):
+    bib = (COLUMN + REPORT).replace(*change)
+    result = fixture_site({"index.md": SITE}, bib=bib)
+    line = bib.splitlines().index("@article{lee2023column,") + 1 if "lee2023column" in needles else (
+        bib.splitlines().index("@report{rao2023paper,") + 1)
+    failing(result, f"references.bib:{line}: entry", *needles)
+
+
+def test_an_organisation_in_double_braces_reads_and_sorts_as_one(fixture_site):
+    bib = COLUMN.replace("author = {Lee, Kim}", "author = {{National Water Agency}}") + REPORT
+    texts, entries = chicago_site(fixture_site, bib)
+    assert texts[0].startswith("National Water Agency, “Water Talks Stall,”")
+    assert list(entries) == ["ref-lee2023column", "ref-rao2023paper"]  # N before R
+    assert entries["ref-lee2023column"].startswith("National Water Agency. “Water Talks Stall.”")

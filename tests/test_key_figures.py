@@ -59,7 +59,7 @@ def test_duplicate_id_names_second_line_and_first():
     assert str(problems[0]).startswith("data/figures.yml:13: ")
 
 
-@pytest.mark.parametrize("drop", ["value", "label", "as_of", "source"])
+@pytest.mark.parametrize("drop", ["value", "label", "source"])
 def test_missing_field_names_the_entry(drop):
     lines = GOOD.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith(f"  {drop}:"))
@@ -68,6 +68,22 @@ def test_missing_field_names_the_entry(drop):
     assert [f.id for f in figures] == ["expelled"]
     assert [(p.line, p.figure) for p in problems] == [(2, "killed")]
     assert f"missing field {drop!r}" in problems[0].message
+
+
+def test_optional_fields_may_be_left_out_but_not_empty():
+    figures, problems = kf.load_figures("- id: a\n  value: 1\n  label: x\n  source: author\n", "f.yml")
+    assert problems == [] and figures[0].own and figures[0].as_of == "" and figures[0].as_of_text == ""
+    figures, problems = kf.load_figures("- id: a\n  value: 1\n  label: x\n  source: k\n  period: ''\n", "f.yml")
+    assert figures == [] and "missing field 'period' (or it is empty)" in problems[0].message
+
+
+def test_the_file_may_say_the_order_of_at_a_glance():
+    loaded = kf.load("order: file\nfigures:\n" + "".join("  " + line + "\n" for line in GOOD.splitlines()), "f.yml")
+    assert loaded.order == "file" and [f.id for f in loaded.figures] == ["killed", "expelled"]
+    assert kf.load(GOOD, "f.yml").order == "reading"
+    loaded = kf.load("order: random\nfigure: []\n", "f.yml")
+    assert [(p.line, p.message.split(";")[0]) for p in loaded.problems] == [
+        (2, "unknown key 'figure'"), (1, 'order must be reading or file (the order of "At a glance")')]
 
 
 def test_missing_id_and_empty_value():
@@ -195,14 +211,36 @@ def test_block_stating_and_title():
     assert kf.title_of("---\n\n# The Title #\n\n## Other\n") == "The Title"
 
 
-def test_nearest_note_prefers_the_paragraph():
-    note = lambda number, line, *keys: SimpleNamespace(number=number, line=line, keys=list(keys))  # noqa: E731
-    notes = [note(1, 3, "a"), note(2, 7, "b"), note(3, 9, "a"), note(4, 12, "a")]
-    assert kf.nearest_note(notes, "a", (9, 10)).number == 3
-    assert kf.nearest_note(notes, "a", (7, 8)).number == 1
-    assert kf.nearest_note(notes, "a", (1, 2)).number == 1
-    assert kf.nearest_note(notes, "b", (12, 12)).number == 2
-    assert kf.nearest_note(notes, "c", (1, 2)) is None
+PARAGRAPH = ('Early on, 60% rose.[@a] The minister said "*nearly 2,300 died*".[@b; @c] '
+             "Since 1979, about four million [moved](https://example.org/x) here.")
+
+
+@pytest.mark.parametrize(
+    ("value", "note_index", "sentence"),
+    [("60%", 0, "Early on, 60% rose."), ("nearly 2,300", 1, 'The minister said "nearly 2,300 died".'),
+     ("about four million", None, "Since 1979, about four million moved here.")],
+)
+def test_statement_finds_the_marker_that_next_follows_a_figure(value, note_index, sentence):
+    """A note covers the passage before its marker back to the previous one: the source of a
+    figure is the next marker in its paragraph; none after it, the author's own statement."""
+    found = kf.statement(PARAGRAPH, value)
+    assert (found.note_index, found.sentence) == (note_index, sentence)
+    assert kf.statement(PARAGRAPH, "9,999") is None
+
+
+def test_attribution_cues_periods_and_dates():
+    assert kf.attribution_cue('The minister said "nearly 2,300 died".') == "said"
+    assert kf.attribution_cue("According to officials, 200 left.") == "According to"
+    assert kf.attribution_cue("Since 1979, four million settled in the United States.") is None
+    assert kf.states(PARAGRAPH, "Since 1979") and not kf.states(PARAGRAPH, "since 1980")
+    assert kf.date_covers("2023-11", (2023, 11, 8)) and kf.date_covers("2023-11-08", (2023, 11, 8))
+    assert not kf.date_covers("2023-11-08", (2023, 11, None)) and not kf.date_covers("2023", None)
+
+
+def test_notes_in_a_paragraph_are_its_citations_in_order():
+    note = lambda number, line: SimpleNamespace(number=number, line=line)  # noqa: E731
+    notes = [note(1, 3), note(2, 7), note(3, 7), note(4, 12)]
+    assert [n.number for n in kf.notes_in(notes, (7, 8))] == [2, 3]
 
 
 def test_strip_links_keeps_text():
@@ -232,6 +270,18 @@ REQUIRED = {  # value as the note words it -> the chapter that states it
 }
 
 
+# What the text gives as each figure's source: the note whose marker next follows it in its
+# paragraph (its number on the site), or none: the author's own statement.
+SOURCES = {
+    "60%": 5, "500%": 5, "nearly 2,300": 5,  # the caretaker Prime Minister's claim, in Gul (note 5)
+    "In the region of six million": 6, "3.5 million": 6, "nearly 800,000": 6,
+    "at least 600,000": 7,  # Kugelman's note covers it alone
+    "approximately seven million": None, "circa four million": None,  # after note 7: the author's own
+    "1.7 million": 9, "around 200,000": 9,  # note 8's marker stands before the sentence
+}
+OWN = {value for value, note in SOURCES.items() if note is None}
+
+
 def test_real_figures_file_is_clean_and_complete():
     path = ROOT / real_config()["extra"]["key_figures"]["file"]
     figures, problems = kf.load_figures(path.read_text(encoding="utf-8"), "data/figures.yml")
@@ -255,7 +305,7 @@ BIB = ONE_ENTRY + """
 FIGURES = """- id: killed
   value: nearly 2,300
   label: Pakistanis killed
-  as_of: 2023-11-08
+  as_of: 2020-01-02
   source: smith2020title
 """
 
@@ -304,7 +354,7 @@ def test_valid_fixture_renders_callout_and_card(build_with):
     assert paragraph.name == "p" and "nearly 2,300" in paragraph.get_text()
     aside = chapter.select_one("aside.key-figure#key-figure-killed")
     assert aside.select_one(".key-figure__value").get_text() == "nearly 2,300"
-    assert "Key figure" in aside.get_text() and "As of 8 November 2023" in aside.get_text()
+    assert "Key figure" in aside.get_text() and "As of 2 January 2020" in aside.get_text()
     source = aside.select_one("a.key-figure__source")
     assert source["href"] == "#fn:2" and "Smith" in source.get_text()
     for part in aside["aria-labelledby"].split():
@@ -425,10 +475,13 @@ def test_home_page_shows_every_figure_linking_to_the_text(real_site):
         assert target.name == "p" and kf.contains(" ".join(target.get_text().split()), value), value
         if value in REQUIRED:
             assert path.strip("/") == REQUIRED[value]
-        path, fragment = _resolve(card.select_one("a.key-figure__source")["href"], "")
+        source = card.select_one("a.key-figure__source")
+        if value in OWN:
+            assert source is None and "Source: the note itself" in card.get_text(), value
+            continue
+        path, fragment = _resolve(source["href"], "")
         note = _soup(real_site.site_dir, path).find(id=fragment)
         assert note is not None and note.name == "li" and fragment.startswith("fn:"), (value, fragment)
-        assert card.select_one(".key-figure__meta time")["datetime"]
 
 
 def test_callouts_stand_after_their_paragraph_and_link_their_note(real_site):
@@ -446,8 +499,11 @@ def test_callouts_stand_after_their_paragraph_and_link_their_note(real_site):
                 for part in aside["aria-labelledby"].split():
                     assert page.find(id=part) is not None
                 link = aside.select_one("a.key-figure__source")
-                note = page.find(id=link["href"].lstrip("#"))
-                assert note is not None and note.name == "li"
+                if value in OWN:
+                    assert link is None and "Source: the note itself" in aside.get_text()
+                else:
+                    note = page.find(id=link["href"].lstrip("#"))
+                    assert note is not None and note.name == "li"
                 assert "[@" not in str(aside) and not aside.select("sup")
     assert set(REQUIRED) <= seen
 
@@ -469,3 +525,183 @@ def test_key_figures_css_is_loaded_with_print_rules(real_site):
     assert re.search(r'href="[^"]*assets/key-figures\.css', home)
     css = (real_site.site_dir / "assets" / "key-figures.css").read_text(encoding="utf-8")
     assert "@media print" in css and "var(--md-default-fg-color)" in css
+
+
+def _cards(real_site) -> dict:
+    home = _soup(real_site.site_dir, "")
+    return {card.select_one(".key-figure__value").get_text(): card for card in home.select("li.at-a-glance__card")}
+
+
+def test_real_callouts_credit_what_the_text_supports(real_site):
+    for value, card in _cards(real_site).items():
+        source = card.select_one("a.key-figure__source")
+        assert (int(source["title"].split()[-1]) if source else None) == SOURCES[value], value
+    cards = _cards(real_site)
+    for value in ("60%", "500%", "nearly 2,300"):
+        claim = cards[value].select_one(".key-figure__claim").get_text()
+        assert claim.startswith("“The caretaker Prime Minister of Pakistan, Anwar-ul-Haq Kakar, said"), value
+    assert cards["around 200,000"].select_one(".key-figure__claim").get_text() == "“According to official sources …”"
+    for value in ("In the region of six million", "3.5 million"):
+        meta = " ".join(cards[value].select_one(".key-figure__meta").get_text().split())
+        assert meta.startswith("Period: after the Soviet invasion of Afghanistan in 1979.") and "As of" not in meta
+    for value in OWN:
+        assert "As of" not in cards[value].get_text()
+
+
+def test_at_a_glance_follows_reading_order(real_site):
+    chapters = ["historical-perspective", "afghan-migration", "security-challenge"]
+    in_text = [aside.select_one(".key-figure__value").get_text()
+               for chapter in chapters for aside in _soup(real_site.site_dir, chapter).select("aside.key-figure")]
+    assert list(_cards(real_site)) == in_text
+    assert in_text.index("1.7 million") > in_text.index("circa four million")  # not the file's order
+
+
+# ----------------------------------------------------------------------------- the attribution rule, built
+
+RULE_BIB = BIB + """
+@article{khan2021dated,
+  author = {Khan, Sara},
+  title = {Dated Piece},
+  journaltitle = {The Journal},
+  date = {2021-05-06},
+  url = {https://example.org/c},
+  urldate = {2023-11-14},
+}
+
+@online{undated2022,
+  title = {Undated Page},
+  organization = {Some Agency},
+  url = {https://example.org/d},
+  urldate = {2023-11-14},
+}
+"""
+
+
+def rule_site(build_with, figures: str, paragraph: str):
+    chapter = f"# Chapter\n\n{paragraph}\n\n<!-- key-figure: f -->\n"
+    return build_with(figures, {"index.md": HOME, "chapter.md": chapter}, bib=RULE_BIB)
+
+
+def figure(source: str, value: str = "nearly 2,300", **more) -> str:
+    lines = [f"- id: f\n  value: {value}\n  label: people\n  source: {source}"]
+    lines += [f"  {name}: {text}" for name, text in more.items()]
+    return "\n".join(lines) + "\n"
+
+
+BEFORE_A_MARKER = "Intro.[@jones2021other] Then nearly 2,300 people left.[@khan2021dated] Later.[@smith2020title]"
+
+
+def test_a_figure_before_a_marker_has_that_note_as_its_source(build_with):
+    result = rule_site(build_with, figure("khan2021dated", as_of="2021-05"), BEFORE_A_MARKER)
+    assert result.ok, result.text()
+    aside = BeautifulSoup(result.html("chapter"), "html.parser").select_one("aside.key-figure")
+    assert aside.select_one("a.key-figure__source")["href"] == "#fn:2" and "Khan" in aside.get_text()
+    assert "As of May 2021" in aside.get_text()
+
+
+@pytest.mark.parametrize("named", ["jones2021other", "smith2020title", "author"])
+def test_naming_another_source_than_the_next_marker_fails(build_with, named):
+    result = rule_site(build_with, figure(named), BEFORE_A_MARKER)
+    _fails_at(result, "docs/chapter.md:5", "figure 'f' ('nearly 2,300')", f"'{named}'", "note 2",
+              "khan2021dated", "data/figures.yml:4")
+
+
+AFTER_THE_LAST_MARKER = "Intro.[@jones2021other] It is evident that since 1979 nearly 2,300 people left."
+
+
+def test_a_figure_after_the_last_marker_is_the_author_s_own(build_with):
+    result = rule_site(build_with, figure("author", period="since 1979"), AFTER_THE_LAST_MARKER)
+    assert result.ok, result.text()
+    aside = BeautifulSoup(result.html("chapter"), "html.parser").select_one("aside.key-figure")
+    assert aside.select_one("a.key-figure__source") is None
+    assert "Source: the note itself (it cites no source for this figure)." in aside.get_text()
+    card = BeautifulSoup(result.html(), "html.parser").select_one("li.at-a-glance__card")
+    assert card.select_one("a.key-figure__source") is None and "the note itself" in card.get_text()
+
+
+def test_crediting_a_source_to_the_author_s_own_statement_fails(build_with):
+    result = rule_site(build_with, figure("jones2021other"), AFTER_THE_LAST_MARKER)
+    _fails_at(result, "docs/chapter.md:5", "figure 'f'", "'jones2021other'", "no note marker follows it",
+              "line 3", "source: author")
+
+
+ATTRIBUTED = "Intro.[@jones2021other] The minister said that nearly 2,300 people left.[@khan2021dated]"
+
+
+def test_an_attributed_claim_is_shown_as_the_text_attributes_it(build_with):
+    result = rule_site(build_with, figure("khan2021dated", attribution="The minister said"), ATTRIBUTED)
+    assert result.ok, result.text()
+    aside = BeautifulSoup(result.html("chapter"), "html.parser").select_one("aside.key-figure")
+    claim = aside.select_one(".key-figure__claim")
+    assert claim.get_text() == "“The minister said …”" and claim["id"] in aside["aria-labelledby"].split()
+
+
+def test_an_attributed_claim_without_its_attribution_fails(build_with):
+    result = rule_site(build_with, figure("khan2021dated"), ATTRIBUTED)
+    _fails_at(result, "docs/chapter.md:5", "figure 'f'", "'said'", "attribution:")
+
+
+def test_an_attribution_the_paragraph_does_not_make_fails(build_with):
+    result = rule_site(build_with, figure("khan2021dated", attribution="The general said"), ATTRIBUTED)
+    _fails_at(result, "docs/chapter.md:5", "'The general said'", "does not say", "data/figures.yml:5")
+
+
+PERIOD = "After the war, nearly 2,300 people left.[@undated2022]"
+
+
+def test_a_period_figure_shows_its_period_in_the_text_s_words(build_with):
+    result = rule_site(build_with, figure("undated2022", period="After the war"), PERIOD)
+    assert result.ok, result.text()
+    meta = BeautifulSoup(result.html("chapter"), "html.parser").select_one("aside .key-figure__meta")
+    assert " ".join(meta.get_text().split()).startswith("Period: After the war. Source:")
+    assert meta.find("time") is None
+
+
+@pytest.mark.parametrize(
+    ("more", "needles"),
+    [
+        ({"as_of": "2023-11"}, ["as_of '2023-11'", "'undated2022' gives no date", "period:"]),
+        ({"period": "Before the war"}, ["period 'Before the war'", "does not say"]),
+    ],
+)
+def test_a_period_or_date_the_text_and_source_do_not_give_fails(build_with, more, needles):
+    result = rule_site(build_with, figure("undated2022", **more), PERIOD)
+    _fails_at(result, "docs/chapter.md:5", *needles)
+
+
+def test_as_of_must_be_the_date_the_source_gives(build_with):
+    result = rule_site(build_with, figure("khan2021dated", as_of="2023-11-08", attribution="The minister said"),
+                       ATTRIBUTED)
+    _fails_at(result, "docs/chapter.md:5", "as_of '2023-11-08'", "is dated 2021-05-06")
+    result = rule_site(build_with, figure("author", as_of="2023-11"), AFTER_THE_LAST_MARKER)
+    _fails_at(result, "docs/chapter.md:5", "no outside source to date it")
+
+
+TWO = """# Chapter
+
+First 60% rose.[@smith2020title]
+
+<!-- key-figure: a -->
+
+Then nearly 2,300 left.[@smith2020title]
+
+<!-- key-figure: b -->
+"""
+TWO_FIGURES = """- id: b
+  value: nearly 2,300
+  label: left
+  source: smith2020title
+- id: a
+  value: 60%
+  label: rose
+  source: smith2020title
+"""
+
+
+@pytest.mark.parametrize(("text", "order"), [(TWO_FIGURES, ["a", "b"]),
+                                             ("order: file\nfigures:\n" + TWO_FIGURES, ["b", "a"])])
+def test_at_a_glance_is_in_reading_order_unless_the_file_says_otherwise(build_with, text, order):
+    result = build_with(text, {"index.md": HOME, "chapter.md": TWO})
+    assert result.ok, result.text()
+    cards = BeautifulSoup(result.html(), "html.parser").select("li.at-a-glance__card")
+    assert [card["id"].removeprefix("glance-") for card in cards] == order

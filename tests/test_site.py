@@ -18,7 +18,12 @@ CHAPTERS = [
     ("conclusion/", "Conclusion"),
 ]
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# The notes and the bibliography as an editor has read them against the footnotes of the PDF
+# (SEED): each note's access date, note 1's report number and month, the columns (VOA's "South
+# and Central Asia", Foreign Policy's "South Asia Brief") before the periodical, National
+# Geographic Education as one name, notes 3 and 12 with the pages the footnotes give.
 GOLDEN = json.loads((ROOT / "tests" / "golden" / "notes.json").read_text(encoding="utf-8"))
+GOLDEN_BIBLIOGRAPHY = json.loads((ROOT / "tests" / "golden" / "bibliography.json").read_text(encoding="utf-8"))
 
 
 def soup(result, page: str = "") -> BeautifulSoup:
@@ -175,11 +180,34 @@ def test_golden_note(real_site, number):
     assert {k: note[k] for k in ("page", "cites", "text")} == GOLDEN[number]
 
 
+def test_golden_bibliography(real_site):
+    entries = soup(real_site, "references/").select("div.csl-entry")
+    assert [{"key": e["id"].removeprefix("ref-"), "text": squash(e.p.get_text(""))} for e in entries] == (
+        GOLDEN_BIBLIOGRAPHY)
+
+
+def test_every_note_and_entry_of_an_online_source_gives_the_access_date_the_footnote_gives(real_site):
+    """The footnotes' "(Accessed on November 14, 2023)", in Chicago's form."""
+    accessed = {}
+    for block in SEED.read_text(encoding="utf-8").split("\n\n"):
+        for url, day in re.findall(r"<?(https?://\S+?)>? \(Accessed on ([A-Z][a-z]+ \d+, \d{4})\)", block):
+            accessed[url] = day
+    assert len(accessed) == 13
+    notes = notes_of(real_site)
+    for number, note in notes.items():
+        for url, day in accessed.items():
+            if url in note["text"]:
+                assert f"accessed {day}, {url}" in note["text"], number
+    for entry in GOLDEN_BIBLIOGRAPHY:
+        [url] = [url for url in accessed if url in entry["text"]]
+        assert f"Accessed {accessed[url]}. {url}" in entry["text"], entry["key"]
+
+
 def test_repeats_are_short_forms_linking_to_the_full_note(real_site):
     notes = notes_of(real_site)
-    assert notes["3"]["text"] == "Haqqani, “Pakistan’s Pyrrhic Victory.”"
+    assert notes["3"]["text"] == "Haqqani, “Pakistan’s Pyrrhic Victory,” 1."  # "See, n. 2, p. 1."
     assert ("Full note: n. 2", "#fn:2") in notes["3"]["links"]
-    assert notes["12"]["text"] == "Gul, “Pakistan to Taliban-Ruled Afghanistan.”"
+    assert notes["12"]["text"] == "Gul, “Pakistan to Taliban-Ruled Afghanistan,” 2."  # "See, n. 5, p. 2."
     assert ("Full note: n. 5", "../historical-perspective/#fn:5") in notes["12"]["links"]  # across chapters
     assert notes["14"]["text"] == "Hussain, “As Pakistan Deports Refugees.”"
     assert ("Full note: n. 11", "#fn:11") in notes["14"]["links"]
@@ -294,3 +322,22 @@ def test_build_is_strict_and_configured_for_link_validation():
         text = path.read_text(encoding="utf-8")
         for specific in ("Afghan", "Pakistan", "haqqani", "Mahmood", "BBC"):
             assert specific not in text, f"{path} names {specific}: hooks must serve any note"
+
+
+# ----------------------------------------------------------------------------- cite this note
+
+
+def test_cite_this_forms_punctuate_a_title_ending_in_a_question_mark_as_the_notes_do(real_site):
+    """No comma (note) or period (bibliography) after "…Foes?", as the notes and the
+    bibliography print "…Afghan Refugees?” The News Arab"; the print colophon uses the same form."""
+    home = soup(real_site)
+    note = squash(home.select_one('[data-style="chicago-note"]').get_text())
+    entry = squash(home.select_one('[data-style="chicago-bibliography"]').get_text())
+    title = "Afghanistan and Pakistan: Friends or Foes?"
+    assert note.startswith(f"Muhammad Tahir Mahmood, {title} Research Note Series, no. 2 (")
+    assert entry.startswith(f"Mahmood, Muhammad Tahir. {title} Research Note Series, no. 2.")
+    assert "Refugees?” The News Arab," in notes_of(real_site)["13"]["text"]
+    entry_13 = soup(real_site, "references/").select_one("#ref-siddique2023behind")
+    assert "Refugees?” The News Arab," in entry_13.get_text()
+    colophon = BeautifulSoup((real_site.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert squash(colophon.select_one("#colophon p").get_text()) == "Cite as: " + entry
