@@ -265,7 +265,7 @@ def test_pdf_has_no_web_only_wording(pdf_text, edition):
     # what a print reader needs instead: the photograph's source, the short notes' full notes
     frame = edition.select_one(".source-figure__frame a")
     assert frame is not None and printed.line_breaks(pdf_text, frame["href"])
-    assert "Pyrrhic Victory.” See n. 2." in words(pdf_text)
+    assert "Pyrrhic Victory,” 1. See n. 2." in words(pdf_text)
 
 
 def test_pdf_urls_break_only_at_sensible_points(pdf_text, edition):
