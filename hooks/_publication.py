@@ -41,7 +41,7 @@ class PublicationConfig(base.Config):
     url = c.Optional(c.Type(str))  # the note's address; leave unset to use site_url
     pdf = c.Type(bool, default=True)  # build the PDF edition during `mkdocs build`
     pdf_when_serving = c.Type(bool, default=False)  # also on every rebuild of `mkdocs serve` (about 2 s each)
-    pdf_timeout = c.Type((int, float), default=60)  # seconds before the PDF build is reported as too slow
+    pdf_timeout = c.Type((int, float), default=60)  # seconds the PDF may take; stopped there (a strict failure)
 
 
 @dataclass(frozen=True)
