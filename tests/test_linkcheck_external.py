@@ -670,8 +670,9 @@ def test_slow_redirect_hops_are_cut_short_at_the_url_deadline(url):
     result = check(url("/slow/0"), options)
     elapsed = time.perf_counter() - started
     assert result.kind == "error" and result.failing
-    assert result.detail.startswith("cut short at the per-URL deadline (1 s, extra.linkcheck.url_deadline) after 3 ")
-    assert elapsed < 1.6
+    assert re.fullmatch(r"cut short at the per-URL deadline \(1 s, extra.linkcheck.url_deadline\) after [23] requests",
+                        result.detail), result.detail
+    assert elapsed < 2.5  # unbounded, the 50 hops of 0.4 s would take 20 s
 
 
 def test_the_run_deadline_bounds_many_hanging_urls_and_names_what_it_cut(tmp_path):
@@ -686,7 +687,7 @@ def test_the_run_deadline_bounds_many_hanging_urls_and_names_what_it_cut(tmp_pat
         elapsed = time.perf_counter() - started
     finally:
         silent.close()
-    assert elapsed < 2.5
+    assert elapsed < 3.5  # unbounded: 30 s (each request's own timeout)
     assert {result.kind for result in run.results.values()} == {"unchecked"}
     (notice,) = run.notices()
     assert notice.startswith("the check was cut short at its deadline (1 s, extra.linkcheck.run_deadline): "

@@ -284,7 +284,7 @@ def test_pdf_timeout_stops_the_renderer(tmp_path):
     started = time.perf_counter()
     with pytest.raises(_pdf.PdfTimeout):
         _pdf.render(page, tmp_path / "out.pdf", tmp_path, timeout=0.5)
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 5  # the whole table takes far longer
     assert sorted(p.name for p in tmp_path.iterdir()) == ["print.html"]
     assert multiprocessing.active_children() == []
 
