@@ -279,6 +279,8 @@ def test_pdf_timeout_stops_the_renderer(tmp_path):
     """A real bound: the child is killed at the deadline; no PDF, no partial file, no process left."""
     import multiprocessing
 
+    import weasyprint  # noqa: F401 - imported before the clock starts (render imports it first)
+
     page = tmp_path / "print.html"
     page.write_text("<table>" + "<tr><td>cell text</td><td>more</td></tr>" * 40_000 + "</table>", encoding="utf-8")
     started = time.perf_counter()
