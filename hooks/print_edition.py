@@ -25,7 +25,6 @@ from urllib.parse import urljoin, urlsplit
 
 import _pdf
 import _publication
-import _strict
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -140,17 +139,6 @@ def rewrite_href(href: str, section: Section, anchors: dict[str, str], site_url:
     return site_url + target if site_url else "../" + target
 
 
-def rewrite_src(src: str, section: Section) -> str:
-    """A file ``section``'s page embeds (an image), addressed from the print edition's folder;
-    an address off the site is kept (the PDF refuses it, naming the page)."""
-    absolute = urljoin(_BASE + section.url, src)
-    if not absolute.startswith(_BASE):
-        return src
-    parts = urlsplit(absolute)
-    path = posixpath.relpath(parts.path, "/" + posixpath.dirname(PRINT_PATH))
-    return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-
-
 def section_html(section: Section, anchors: dict[str, str], site_url: str) -> str:
     """One page's content with prefixed ids, in-edition links and no web-only parts."""
     from lxml import html as lxml_html
@@ -161,12 +149,12 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str) -> st
     prefix = anchors[section.url] + "--"
     _prefix_ids(root, prefix)
     _number_items(root)
+    for element in root.xpath(".//*[@src]"):
+        element.set("src", rewrite_src(element.get("src"), section))
     for link in root.iter("a"):
         href = link.get("href")
         if href:
             link.set("href", rewrite_href(href, section, anchors, site_url))
-    for element in root.xpath(".//*[@src]"):
-        element.set("src", rewrite_src(element.get("src"), section))
     return "".join(lxml_html.tostring(child, encoding="unicode") for child in root) if len(root) else ""
 
 
@@ -182,7 +170,18 @@ def edition_html(sections: list[Section], pub: _publication.Publication, config:
                            built=time.strftime("%Y-%m-%d", time.gmtime()))
 
 
-# ----------------------------------------------------------------------------- PDF
+# ----------------------------------------------------------------------------- images, PDF
+def rewrite_src(src: str, section: Section) -> str:
+    """A file ``section``'s page embeds (an image), addressed from the print edition's folder;
+    an address off the site is kept (the PDF refuses it, naming the page)."""
+    absolute = urljoin(_BASE + section.url, src)
+    if not absolute.startswith(_BASE):
+        return src
+    parts = urlsplit(absolute)
+    path = posixpath.relpath(parts.path, "/" + posixpath.dirname(PRINT_PATH))
+    return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+
 def write_pdf(html_path: Path, site_dir: Path, target: Path, timeout: float) -> _pdf.PdfRun:
     """Render the print edition at ``html_path`` to ``target`` (see ``_pdf.render``: a child
     process reading the site's own files only, stopped after ``timeout`` seconds)."""
@@ -241,6 +240,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     target.write_text(html, encoding="utf-8")
     if not pub.pdf:
         return
+    import _strict  # what MkDocs' strict mode has counted so far
+
     if _strict.failed():
         log.info("PDF edition not built: this strict build has already failed (see the warnings above).")
         return
