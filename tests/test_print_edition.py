@@ -96,6 +96,13 @@ def test_section_html_prefixes_ids_and_drops_web_only_parts():
     assert "headerlink" not in out and "cite-this" not in out
 
 
+def test_pdf_build_never_goes_online():
+    refused: list[_pdf.Refusal] = []
+    with pytest.raises(ValueError, match="does not load"):
+        _pdf.local_only_fetcher(ROOT / "site", refused).fetch("https://fonts.example.com/font.woff2")
+    assert [r.url for r in refused] == ["https://fonts.example.com/font.woff2"] and "network" in refused[0].reason
+
+
 def test_pdf_reads_the_sites_own_files_only(tmp_path):
     site = tmp_path / "site"
     (site / "assets").mkdir(parents=True)
