@@ -14,7 +14,7 @@ from pathlib import Path
 import build_lock
 import pytest
 import yaml
-from sitebuild import ONE_ENTRY, make_site
+from sitebuild import ONE_ENTRY, make_site, real_config
 
 # A test-only hook: build A stops after writing its pages (before the link check reads them)
 # until build B is either waiting for the lock or has begun (its on_pre_build: MkDocs cleans
@@ -56,7 +56,7 @@ def _mkdocs(config: Path, log: Path, **env) -> subprocess.Popen:
 def test_a_second_build_of_the_folder_waits_for_the_first(tmp_path):
     pages = {"index.md": "# Home\n\nA claim.[@smith2020title]\n\n<!-- cite-this -->\n",
              "b.md": "# B\n\n[Home](index.md)\n"}
-    extra = yaml.safe_load((Path(build_lock.__file__).parent.parent / "mkdocs.yml").read_text())["extra"]
+    extra = real_config()["extra"]
     extra["publication"]["pdf"] = False  # keeps the test short; the PDF is not what races
     config = make_site(tmp_path, pages, ONE_ENTRY, extra=extra)
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
