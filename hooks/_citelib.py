@@ -413,6 +413,7 @@ def clean_many(fragments: list[str]) -> list[str]:
     cleaner = _Cleaner()
     cleaner.feed(_SEPARATOR.join(fragment.replace(_SEPARATOR, "") for fragment in fragments))
     cleaner.close()
+    cleaner.out.extend(f"</{tag}>" for tag in reversed(cleaner.stack) if tag and tag not in ("nested", "skip"))
     return [re.sub(r"\s+", " ", part).strip() for part in "".join(cleaner.out).split(_SEPARATOR)]
 
 
@@ -436,23 +437,45 @@ def body_line_offset(source: str, body: str) -> int:
 
 
 def read_cache(path: Path) -> Rendered | None:
+    """A cached result, or None when it is missing, malformed or not what ``write_cache`` wrote.
+
+    Whatever comes from disk is cleaned again, each fragment on its own (as pandoc's output
+    is); a file whose text cleaning would change (edited by hand, or by anything else that can
+    write ``.cache/``: a ``<script>``, an unclosed tag, a ``javascript:`` link) is not used at
+    all, so pandoc renders again and the entry is rewritten."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Rendered(notes=list(data["notes"]), bibliography=dict(data["bibliography"]))
+        notes, entries = data["notes"], data["bibliography"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if not (isinstance(notes, list) and isinstance(entries, list)):
+        return None
+    if not all(isinstance(note, str) for note in notes) or not all(
+        isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)
+        for entry in entries
+    ):
+        return None
+    fragments = notes + [text for _key, text in entries]
+    if any(clean_html(fragment) != fragment for fragment in fragments):
+        return None
+    return Rendered(notes=notes, bibliography=dict((key, text) for key, text in entries))
 
 
 def write_cache(folder: Path, name: str, rendered: Rendered) -> None:
-    """Write atomically, keeping only this one result in the folder."""
+    """Write atomically (a temporary file of its own, renamed into place), then remove the
+    older results: a build reading the folder meanwhile finds a whole file or none."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump({"notes": rendered.notes, "bibliography": list(rendered.bibliography.items())}, out)
+            os.replace(temporary, folder / name)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
         for old in folder.glob("*.json"):
-            old.unlink(missing_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"notes": rendered.notes, "bibliography": list(rendered.bibliography.items())}, out)
-        os.replace(temporary, folder / name)
+            if old.name != name:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only checkout still builds; it just renders again next time
 

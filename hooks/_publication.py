@@ -49,7 +49,7 @@ class PublicationConfig(base.Config):
     deploy = c.Type(bool, default=False)  # a build to publish: a placeholder address fails it (deploy.yml sets it)
     pdf = c.Type(bool, default=True)  # build the PDF edition during `mkdocs build`
     pdf_when_serving = c.Type(bool, default=False)  # also on every rebuild of `mkdocs serve` (about 2 s each)
-    pdf_timeout = c.Type((int, float), default=60)  # seconds before the PDF build is reported as too slow
+    pdf_timeout = c.Type((int, float), default=60)  # seconds the PDF may take; stopped there (a strict failure)
 
 
 @dataclass(frozen=True)
@@ -258,32 +258,72 @@ def deploy_problems(pub: Publication, config: MkDocsConfig) -> list[str]:
 
 # ----------------------------------------------------------------------------- derived forms
 def bibtex(pub: Publication) -> str:
-    """A BibTeX @techreport entry (also read by biblatex, Zotero, Mendeley)."""
+    """A BibTeX @techreport entry (also read by biblatex, Zotero, Mendeley). Every value is
+    escaped the BibTeX way (``_bib_text``, ``_bib_name``, ``_bib_url``): no text of the record
+    can close its field, add a field or an entry, or run a command such as ``\\input``."""
+    author = f"{_bib_name(pub.family)}, {_bib_name(pub.given)}"
     fields = [
-        ("author", f"{{{_bib_escape(pub.author_inverted)}}}"),
-        ("title", f"{{{{{_bib_escape(pub.title)}}}}}"),  # double braces keep the title's capitals
-        ("type", f"{{{_bib_escape(pub.series)}}}"),
-        ("number", f"{{{_bib_escape(pub.number)}}}"),
-        ("institution", f"{{{_bib_escape(pub.publisher)}}}"),
+        ("author", f"{{{author}}}"),
+        ("title", f"{{{{{_bib_text(pub.title)}}}}}"),  # double braces keep the title's capitals
+        ("type", f"{{{_bib_text(pub.series)}}}"),
+        ("number", f"{{{_bib_text(pub.number)}}}"),
+        ("institution", f"{{{_bib_text(pub.publisher)}}}"),
     ]
     if pub.place:
-        fields.append(("address", f"{{{_bib_escape(pub.place)}}}"))
-    fields.append(("year", f"{{{pub.year}}}"))
+        fields.append(("address", f"{{{_bib_text(pub.place)}}}"))
+    fields.append(("year", f"{{{_bib_text(pub.year)}}}"))
     if pub.month:
         fields.append(("month", MONTHS[pub.month - 1][:3].lower()))
     if pub.url:
-        fields.append(("url", f"{{{pub.url}}}"))
-    fields.append(("language", f"{{{pub.language}}}"))
+        fields.append(("url", f"{{{_bib_url(pub.url)}}}"))
+    fields.append(("language", f"{{{_bib_text(pub.language)}}}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@techreport{{{pub.key},\n{body},\n}}\n"
 
 
-def _bib_escape(text: str) -> str:
-    return re.sub(r"([&%$#_])", r"\\\1", text)
+# BibTeX counts every brace, escaped or not (``\{`` opens a group too), so braces and the
+# backslash become LaTeX's text commands, whose own ``{}`` balance; the other characters
+# special to LaTeX get their usual escapes.
+_BIB_ESCAPES = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+    "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
+}
+_BIB_SPECIAL = re.compile("[" + re.escape("".join(_BIB_ESCAPES)) + "]")
+# Unicode's bidirectional controls: they reorder what a reader sees (a name shown backwards).
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
+
+
+def plain_line(text: str) -> str:
+    """``text`` on one line: control characters, line and paragraph separators (CR, LF, VT,
+    FF, NEL, U+2028...) become spaces, bidirectional controls are dropped, runs of spaces
+    become one."""
+    text = text.translate(_BIDI)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+    return " ".join(text.split())
+
+
+def _bib_text(text: str) -> str:
+    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES[m.group(0)], plain_line(text))
+
+
+def _bib_name(text: str) -> str:
+    """One part of a name (family or given): also its commas (a comma splits a BibTeX name)
+    and the word "and" (which separates names) are braced."""
+    escaped = _bib_text(text).replace(",", "{,}")
+    return re.sub(r"(?<!\S)(and)(?!\S)", r"{\1}", escaped, flags=re.I)
+
+
+def _bib_url(url: str) -> str:
+    """A URL for a verbatim field: braces, backslashes, spaces and control characters (what
+    could unbalance or end it) are percent-encoded; its own %-escapes are kept."""
+    return re.sub(r"[{}\\\s\x00-\x1f\x7f]", lambda m: "%" + "%".join(f"{b:02X}" for b in m.group(0).encode()), url)
 
 
 def ris(pub: Publication) -> str:
-    """An RIS record (type RPRT) for EndNote, Zotero, Mendeley; CRLF line ends as the format asks."""
+    """An RIS record (type RPRT) for EndNote, Zotero, Mendeley; CRLF line ends as the format
+    asks. Each value is one line (``plain_line``): no text of the record can start a tag or
+    another record."""
     date = "/".join((pub.year, _two(pub.month) or "", _two(pub.day) or "", ""))
     lines = [
         ("TY", "RPRT"), ("AU", pub.author_inverted), ("TI", pub.title), ("T3", pub.series),
@@ -294,7 +334,7 @@ def ris(pub: Publication) -> str:
     if pub.url:
         lines.append(("UR", pub.url))
     lines += [("LA", pub.language), ("ER", "")]
-    return "".join(f"{tag}  - {value}".rstrip() + "\r\n" for tag, value in lines)
+    return "".join(f"{tag}  - {plain_line(value)}".rstrip() + "\r\n" for tag, value in lines)
 
 
 def meta_tags(pub: Publication, *, page_title: str | None, description: str, page_url: str,

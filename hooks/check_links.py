@@ -97,11 +97,13 @@ def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
     lines = _linkcheck.report_lines(run.results, sources)
     report = _linkcheck.report_path(options.report, base, Path(config.site_dir))
     _linkcheck.write_report(report, run, lines)
-    for line in lines:
+    for line in lines:  # each column already printable (control characters escaped)
         where, url, what, *archived = line.split("\t")
         message = f"external link {url} ({where}): {what}" + (f"; {archived[0]}" if archived else "")
         failing = what.split(":", 1)[0] in _linkcheck.FAILING
         (log.warning if failing else log.info)(message)
+    for notice in run.notices():  # no network, the run's deadline: said once, and the check did not happen
+        log.warning(f"external links: {notice}")
     log.info(
         f"{len(run.results)} external URLs ({run.online} checked online, {run.cached} from the cache) "
         f"in {run.seconds:.1f} s: {len(lines)} problem(s); report: {report}"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import _pdf
 import _publication
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -257,6 +258,8 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str, paper
     prefix = anchors[section.url] + "--"
     _prefix_ids(root, prefix)
     _number_items(root)
+    for element in root.xpath(".//*[@src]"):
+        element.set("src", rewrite_src(element.get("src"), section))
     for link in root.iter("a"):
         href = link.get("href")
         if href:
@@ -286,33 +289,55 @@ def edition_html(sections: list[Section], pub: _publication.Publication, config:
                            built=time.strftime("%Y-%m-%d", time.gmtime()))
 
 
-# ----------------------------------------------------------------------------- PDF
-def local_only_fetcher(url: str, timeout: int = 10, ssl_context=None):
-    """WeasyPrint's url_fetcher: local files and data: URLs only; the build stays offline."""
-    import weasyprint
+# ----------------------------------------------------------------------------- images, PDF
+def rewrite_src(src: str, section: Section) -> str:
+    """A file ``section``'s page embeds (an image), addressed from the print edition's folder;
+    an address off the site is kept (the PDF refuses it, naming the page)."""
+    absolute = urljoin(_BASE + section.url, src)
+    if not absolute.startswith(_BASE):
+        return src
+    parts = urlsplit(absolute)
+    path = posixpath.relpath(parts.path, "/" + posixpath.dirname(PRINT_PATH))
+    return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
-    if url.startswith(("file:", "data:")):
-        return weasyprint.default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
-    raise ValueError(f"the PDF build reads local files only, not {url}")
 
-
-def write_pdf(html: str, base_dir: Path, target: Path) -> float:
-    """Render the print edition to ``target``; returns the seconds it took."""
+def write_pdf(html_path: Path, site_dir: Path, target: Path, timeout: float) -> _pdf.PdfRun:
+    """Render the print edition at ``html_path`` to ``target`` (see ``_pdf.render``: a child
+    process reading the site's own files only, stopped after ``timeout`` seconds)."""
     import logging
 
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     try:
-        import weasyprint
+        return _pdf.render(html_path, target, site_dir, timeout)
     except (ImportError, OSError) as error:  # OSError: Pango (a system library) is missing
         raise PluginError(
             f"print_edition: the PDF needs WeasyPrint and Pango ({error}). Run `make build` (it installs "
             "them), or set extra.publication.pdf: false in mkdocs.yml."
         ) from error
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    start = time.perf_counter()
-    document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=local_only_fetcher)
-    document.write_pdf(target)
-    return time.perf_counter() - start
+    except _pdf.PdfError as error:
+        raise PluginError(f"print_edition: the PDF edition failed: {error}") from error
+
+
+def refusal_messages(refused: list[_pdf.Refusal], sources: dict[str, str]) -> list[str]:
+    """One message per address the PDF did not load, naming the page(s) and line(s) using it."""
+    messages = []
+    for item in dict.fromkeys(refused):
+        where = ", ".join(_pdf.locate(item.url, sources)) or f"{PRINT_PATH} (a stylesheet or template)"
+        messages.append(f"{where}: the PDF edition does not load {item.url!r}: {item.reason}. Put the file "
+                        "under docs/ and link it relatively (the PDF holds the site's own files only).")
+    return messages
+
+
+def _markdown_sources(config: MkDocsConfig) -> dict[str, str]:
+    docs = Path(config.docs_dir)
+    sources = {}
+    for src_uri in _order:
+        try:
+            sources[f"{docs.name}/{src_uri}"] = (docs / src_uri).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return sources
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -334,9 +359,18 @@ def on_post_build(config: MkDocsConfig) -> None:
     target.write_text(html, encoding="utf-8")
     if not pub.pdf:
         return
+    import _strict  # what MkDocs' strict mode has counted so far
+
+    if _strict.failed():
+        log.info("PDF edition not built: this strict build has already failed (see the warnings above).")
+        return
     pdf = site_dir / pub.files()["pdf"]
-    seconds = write_pdf(html, target.parent, pdf)
-    log.info(f"PDF edition: {pdf.name} ({pdf.stat().st_size // 1024} KB) in {seconds:.1f} s")
-    if seconds > pub.pdf_timeout:
-        log.warning(f"the PDF edition took {seconds:.0f} s (over extra.publication.pdf_timeout, "
-                    f"{pub.pdf_timeout:.0f} s): set pdf: false in mkdocs.yml while writing.")
+    try:
+        run = write_pdf(target, site_dir, pdf, pub.pdf_timeout)
+    except _pdf.PdfTimeout:
+        log.warning(f"the PDF edition was stopped after {pub.pdf_timeout:g} s (extra.publication.pdf_timeout) "
+                    "and not written: set pdf: false in mkdocs.yml while writing, or raise pdf_timeout.")
+        return
+    for message in refusal_messages(run.refused, _markdown_sources(config)):
+        log.warning(message)
+    log.info(f"PDF edition: {pdf.name} ({pdf.stat().st_size // 1024} KB) in {run.seconds:.1f} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -466,3 +467,74 @@ def test_an_organisation_in_double_braces_reads_and_sorts_as_one(fixture_site):
     assert texts[0].startswith("National Water Agency, “Water Talks Stall,”")
     assert list(entries) == ["ref-lee2023column", "ref-rao2023paper"]  # N before R
     assert entries["ref-lee2023column"].startswith("National Water Agency. “Water Talks Stall.”")
+
+
+# ----------------------------------------------------------------------------- the disk cache
+
+
+def _forget_rendered() -> None:
+    """Empty the in-memory cache of the citations hook MkDocs loaded (a new process starts so)."""
+    import sys
+
+    sys.modules[str(Path(lib.__file__).with_name("citations.py"))]._RENDER_CACHE.clear()
+
+
+def _cache_file(root: Path) -> Path:
+    (found,) = (root / ".cache" / "plugin" / "citations").glob("*.json")
+    return found
+
+
+def test_read_cache_takes_what_write_cache_wrote_and_nothing_else(tmp_path):
+    rendered = lib.Rendered(notes=['A <em>b</em> &amp; <a href="https://e.org/?a=1&amp;b=2">c</a>.', "D."],
+                            bibliography={"k": "Entry “K.”"})
+    lib.write_cache(tmp_path, "one.json", rendered)
+    assert lib.read_cache(tmp_path / "one.json") == rendered
+    lib.write_cache(tmp_path, "two.json", rendered)  # the older result goes, the new one stays whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["two.json"]
+    path = tmp_path / "two.json"
+    for notes, bibliography in [
+        (["A<script>alert(1)</script>"], []),
+        (["<em>unclosed"], []),
+        (['<a href="javascript:alert(1)">x</a>'], []),
+        (["fine"], [["k", "<img src=x onerror=alert(1)>"]]),
+        ("not a list", []),
+        ([1], []),
+        (["fine"], [["k"]]),
+    ]:
+        path.write_text(json.dumps({"notes": notes, "bibliography": bibliography}), encoding="utf-8")
+        assert lib.read_cache(path) is None, notes
+    path.write_text("{not json", encoding="utf-8")
+    assert lib.read_cache(path) is None
+
+
+def test_a_warm_build_reads_its_notes_from_the_disk_cache(tmp_path, monkeypatch):
+    config = make_site(tmp_path, {"index.md": "# Home\n\nX.[@smith2020first] Y.[@jones2021second]\n"}, BIB)
+    first = build(config, tmp_path / "site")
+    assert first.ok, first.text()
+    _forget_rendered()
+
+    def no_pandoc(*args, **kwargs):
+        raise AssertionError("pandoc ran: the cache was not used")
+
+    monkeypatch.setattr(lib, "run_pandoc", no_pandoc)
+    again = build(config, tmp_path / "site")
+    assert again.ok, again.text()
+    assert notes(again) == notes(first)
+
+
+def test_a_cache_entry_edited_to_hold_a_script_is_never_served(tmp_path):
+    config = make_site(tmp_path, {"index.md": "# Home\n\nX.[@smith2020first]\n\n\\full_bibliography\n"}, BIB)
+    first = build(config, tmp_path / "site")
+    assert first.ok, first.text()
+    path = _cache_file(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["notes"][0] += '<script>alert("note")</script><img src=x onerror=alert(1)>'
+    data["bibliography"][0][1] += '<script>alert("entry")</script>'
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _forget_rendered()
+    again = build(config, tmp_path / "site")
+    assert again.ok, again.text()
+    page = again.html()
+    assert "alert(" not in page and "onerror" not in page
+    assert notes(again) == notes(first)
+    assert "<script>" not in _cache_file(tmp_path).read_text(encoding="utf-8")  # rendered again, rewritten

@@ -5,6 +5,7 @@ command line and the build setting."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -12,14 +13,15 @@ import uuid
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import _linkcheck as lc
 import _sitelinks
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent  # not from conftest: tests/browser/ has one too
-FAST = lc.Options(timeout=1.0, retries=2, backoff=0.05, max_wait=5.0, concurrency=8, per_host=4)
+FAST = lc.Options(timeout=1.0, retries=2, backoff=0.05, max_wait=5.0, concurrency=8, per_host=4,
+                  allow_networks=("127.0.0.1/32",))  # the test server, and no other non-public address
 HUGE = 1 << 30  # the Content-Length the huge page announces: 1 GiB
 
 
@@ -99,6 +101,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(403, b"<h1>Forbidden</h1>")
         elif path == "/bot":
             self._send(403, b"<html><title>Just a moment...</title>" + b" " * 100_000, {"Server": "nginx"})
+        elif path == "/to":  # a redirect to wherever ?u= says
+            self._send(302, headers={"Location": parse_qs(query)["u"][0]})
+        elif path.startswith("/slow/"):  # a chain of slow hops
+            time.sleep(0.4)
+            self._send(302, headers={"Location": f"/slow/{int(path.rsplit('/', 1)[1]) + 1}{q}"})
         else:
             self._send(404)
 
@@ -463,7 +470,8 @@ def test_build_setting_full_fails_strict_on_a_dead_source_then_cached_sends_noth
     bib = _bib({"good2023": good, "dead2023": dead})
     pages = {"index.md": "# Home\n\nA.[@good2023] B.[@dead2023]\n"}
     hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
-    settings = {"generator": False, "linkcheck": {"external": "full", "timeout": 2, "retries": 0}}
+    settings = {"generator": False, "linkcheck": {"external": "full", "timeout": 2, "retries": 0,
+                                                  "allow_networks": ["127.0.0.1/32"]}}
     result = fixture_site(pages, bib=bib, hooks=hooks, extra=settings)
     assert not result.ok
     message = next(m for m in result.messages if dead in m)
@@ -493,7 +501,8 @@ def test_command_line_checks_a_built_site(fixture_site, server, url, tmp_path, c
     good, dead = url("/ok"), url("/404")
     hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
     built = fixture_site({"index.md": f'# Home\n\nA.[@good2023]\n\n<a href="{dead}">raw</a>\n'},
-                         bib=_bib({"good2023": good}), hooks=hooks)
+                         bib=_bib({"good2023": good}), hooks=hooks,
+                         extra={"generator": False, "linkcheck": {"allow_networks": ["127.0.0.1/32"]}})
     assert built.ok, built.text()
     code = lc.main(["-f", str(tmp_path / "mkdocs.yml"), "--no-build"])
     out = capsys.readouterr().out
@@ -522,3 +531,283 @@ def test_check_works_where_an_event_loop_already_runs(url):
     with ThreadPoolExecutor(1) as pool:  # a thread of its own: this one may run Playwright's loop
         results = pool.submit(asyncio.run, inside_a_loop()).result()
     assert [r.kind for r in results.values()] == ["ok"]
+
+
+# --------------------------------------------------------------------------- public addresses only
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("8.8.8.8", None), ("2606:4700:4700::1111", None), ("::ffff:8.8.8.8", None),
+    ("127.0.0.2", "loopback"), ("::1", "loopback"), ("0.0.0.0", "unspecified"), ("::", "unspecified"),
+    ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("224.0.0.1", "multicast"),
+    ("ff02::1", "multicast"), ("10.1.2.3", "private or special-purpose"), ("172.16.0.1", "private or special-purpose"),
+    ("192.168.1.1", "private or special-purpose"), ("fc00::1", "private or special-purpose"),
+    ("100.64.0.1", "not globally routable"), ("240.0.0.1", "private or special-purpose"), ("fec0::1", "site-local"),
+    ("::ffff:127.0.0.1", "loopback"), ("::ffff:169.254.169.254", "link-local"), ("2002:a00:1::", "private or "
+     "special-purpose"), ("64:ff9b::a9fe:a9fe", "link-local"), ("2001::1", "Teredo tunnel"),
+])
+def test_non_public_addresses_are_recognised(address, kind):
+    import ipaddress
+
+    assert lc.non_public(ipaddress.ip_address(address)) == kind
+
+
+def test_only_the_networks_allowed_are_reached_beyond_public_ones():
+    assert lc.address_refusal("127.0.0.1", ["127.0.0.1/32"]) is None
+    assert lc.address_refusal("93.184.216.34") is None
+    assert lc.address_refusal("127.0.0.2", ["127.0.0.1/32"]) == "127.0.0.2 is a loopback address"
+    assert lc.address_refusal("::ffff:127.0.0.1", ["127.0.0.1/32"]) == (
+        "::ffff:7f00:1 is a loopback address (IPv4 127.0.0.1 inside IPv6)")
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """Every address a socket of this process tries to connect to, from now on."""
+    attempted: list[object] = []
+    inner = socket.socket.connect
+
+    def recording(self, address):
+        attempted.append(address)
+        return inner(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", recording)
+    return attempted
+
+
+@pytest.fixture
+def other_loopback_server():
+    """A server on 127.0.0.2 (not allowed): it must never see a connection."""
+    srv = socket.create_server(("127.0.0.2", 0))
+    srv.settimeout(0.2)
+    yield srv
+    srv.close()
+
+
+def _accepted(srv: socket.socket) -> bool:
+    try:
+        connection, _ = srv.accept()
+    except TimeoutError:
+        return False
+    connection.close()
+    return True
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.2:{port}/", "http://169.254.169.254/latest/meta-data/",
+                                    "http://10.0.0.1/", "http://[::ffff:127.0.0.2]:{port}/", "http://[::1]:{port}/",
+                                    "http://0.0.0.0:{port}/"])
+def test_a_redirect_to_a_non_public_address_is_refused_without_a_connection(url, target, connections,
+                                                                            other_loopback_server):
+    port = other_loopback_server.getsockname()[1]
+    result = check(url("/to") + "&u=" + quote(target.format(port=port), safe=""))
+    assert result.kind == "refused" and result.failing, result.detail
+    assert "address" in result.detail and "public addresses only" in result.detail
+    assert result.requests == 2  # the redirect, then the refused hop (never sent)
+    assert len(connections) == 1 and connections[0][0] == "127.0.0.1"  # the test server only
+    assert not _accepted(other_loopback_server)
+
+
+def test_a_first_request_to_a_non_public_address_is_refused(connections, other_loopback_server):
+    port = other_loopback_server.getsockname()[1]
+    result = check(f"http://127.0.0.2:{port}/ok")
+    assert result.kind == "refused" and result.detail.startswith("127.0.0.2 is a loopback address")
+    assert connections == [] and not _accepted(other_loopback_server)
+
+
+def test_a_name_resolving_to_a_private_address_is_refused_before_connecting(monkeypatch, connections):
+    real = socket.getaddrinfo
+
+    def resolver(host, *args, **kwargs):
+        if host == "intranet.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.20.30.40", 80))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    result = check("http://intranet.example/wiki")
+    assert result.kind == "refused"
+    assert result.detail.startswith("intranet.example resolves to 10.20.30.40 is a private")
+    assert connections == []
+
+
+def test_the_connected_peer_is_checked_again(url, monkeypatch, other_loopback_server):
+    """Were the connection to land elsewhere than the address checked (a resolver or a
+    network that redirects it), the peer it reached is refused."""
+    import httpcore
+
+    port = other_loopback_server.getsockname()[1]
+    inner = httpcore.AnyIOBackend.connect_tcp
+
+    async def elsewhere(self, host, _port, *args, **kwargs):
+        return await inner(self, "127.0.0.2", port, *args, **kwargs)
+
+    monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", elsewhere)
+    result = check(url("/ok"))
+    assert result.kind == "refused" and "connected to 127.0.0.2 is a loopback address" in result.detail
+
+
+def test_the_allowed_networks_option_is_validated():
+    config, _ = lc.load_config({"allow_networks": ["127.0.0.1/32", "::1"]}, "mkdocs.yml")
+    assert lc.Options.from_config(config).allow_networks == ("127.0.0.1/32", "::1")
+    assert lc.load_config({}, "mkdocs.yml")[0].allow_networks == []
+    with pytest.raises(ValueError, match="allow_networks"):
+        lc.load_config({"allow_networks": ["localhost"]}, "mkdocs.yml")
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def test_defaults_of_the_deadlines():
+    config, _ = lc.load_config({}, "mkdocs.yml")
+    assert (config.url_deadline, config.run_deadline) == (60, 300)
+    options = lc.Options.from_config(config)
+    assert (options.url_deadline, options.run_deadline) == (60.0, 300.0)
+    with pytest.raises(ValueError, match="run_deadline"):
+        lc.load_config({"run_deadline": 0}, "mkdocs.yml")
+
+
+def test_slow_redirect_hops_are_cut_short_at_the_url_deadline(url):
+    options = lc.Options(**{**FAST.__dict__, "url_deadline": 1.0, "max_redirects": 50})
+    started = time.perf_counter()
+    result = check(url("/slow/0"), options)
+    elapsed = time.perf_counter() - started
+    assert result.kind == "error" and result.failing
+    assert re.fullmatch(r"cut short at the per-URL deadline \(1 s, extra.linkcheck.url_deadline\) after [23] requests",
+                        result.detail), result.detail
+    assert elapsed < 2.5  # unbounded, the 50 hops of 0.4 s would take 20 s
+
+
+def test_the_run_deadline_bounds_many_hanging_urls_and_names_what_it_cut(tmp_path):
+    silent = socket.create_server(("127.0.0.1", 0), backlog=64)  # accepts, never answers
+    try:
+        addresses = [f"http://127.0.0.1:{silent.getsockname()[1]}/{n}" for n in range(50)]
+        options = lc.Options(**{**FAST.__dict__, "timeout": 30.0, "url_deadline": 30.0, "run_deadline": 1.0,
+                                "concurrency": 50, "per_host": 50})
+        cache = lc.Cache(tmp_path / "cache.json")
+        started = time.perf_counter()
+        run = lc.check_external(addresses, options, cache, "full")
+        elapsed = time.perf_counter() - started
+    finally:
+        silent.close()
+    assert elapsed < 3.5  # unbounded: 30 s (each request's own timeout)
+    assert {result.kind for result in run.results.values()} == {"unchecked"}
+    (notice,) = run.notices()
+    assert notice.startswith("the check was cut short at its deadline (1 s, extra.linkcheck.run_deadline): "
+                             "50 URLs not checked (http://127.0.0.1:")
+    assert lc.Cache(tmp_path / "cache.json").results == {}  # no verdict to keep
+    lines = lc.report_lines(run.results, {})
+    assert len(lines) == 50 and all("\tunchecked: not checked: the run's deadline (1 s" in line for line in lines)
+
+
+# --------------------------------------------------------------------------- offline
+
+
+@pytest.fixture
+def no_dns(monkeypatch):
+    """Name resolution as on a machine without a network (glibc: EAI_AGAIN)."""
+    real = socket.getaddrinfo
+
+    def offline(host, *args, **kwargs):
+        if host.endswith(".example"):
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
+
+
+OFFLINE_URLS = [f"https://source-{n}.example/page" for n in range(14)]
+
+
+def test_offline_is_said_once_and_never_cached(no_dns, tmp_path):
+    cache = lc.Cache(tmp_path / "cache.json")
+    run = lc.check_external(OFFLINE_URLS, FAST, cache, "cached")
+    assert {result.kind for result in run.results.values()} == {"offline"}
+    assert not any(result.failing for result in run.results.values())
+    (notice,) = run.notices()
+    assert notice.startswith("the network is unreachable (network unreachable: cannot resolve source-")
+    assert "14 of 14 external URLs were not checked and nothing was cached" in notice
+    assert lc.report_lines(run.results, {}) == []
+    assert not (tmp_path / "cache.json").exists()
+    again = lc.check_external(OFFLINE_URLS, FAST, lc.Cache(tmp_path / "cache.json"), "cached")
+    assert again.online == 14  # nothing came from the cache
+
+
+def test_no_route_is_offline_too(monkeypatch):
+    import errno
+
+    inner = socket.socket.connect
+
+    def unreachable(self, address):
+        if address[0] == "127.0.0.3":
+            raise OSError(errno.ENETUNREACH, "Network is unreachable")
+        return inner(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", unreachable)
+    options = lc.Options(**{**FAST.__dict__, "allow_networks": ("127.0.0.0/8",)})
+    result = check("http://127.0.0.3:8/", options)
+    assert result.kind == "offline" and "Network is unreachable" in result.detail
+
+
+def test_an_offline_build_fails_with_one_message_and_caches_nothing(no_dns, fixture_site, tmp_path):
+    bib = _bib({f"source{n}": address for n, address in enumerate(OFFLINE_URLS)})
+    cites = " ".join(f"X.[@source{n}]" for n in range(len(OFFLINE_URLS)))
+    hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
+    result = fixture_site({"index.md": f"# Home\n\n{cites}\n"}, bib=bib, hooks=hooks,
+                          extra={"generator": False, "linkcheck": {"external": "full"}})
+    assert not result.ok
+    external = [m for m in result.messages if "external link" in m]
+    assert len(external) == 1 and "the network is unreachable" in external[0], result.text()
+    assert not (tmp_path / ".cache" / "linkcheck" / "results.json").exists()
+
+
+# --------------------------------------------------------------------------- what the cache holds
+
+
+def test_a_cache_entry_dated_in_the_future_is_ignored(url, server, tmp_path):
+    address = url("/ok")
+    future = time.time() + 3 * 86400
+    cache = lc.Cache(tmp_path / "c.json", days=7)
+    cache.update([lc.Result(address, "dead", "404 Not Found", 404, checked_at=future)])
+    cache.save()
+    assert lc.Cache(tmp_path / "c.json", days=7).fresh(address) is None
+    run = lc.check_external([address], FAST, lc.Cache(tmp_path / "c.json", days=7), "cached")
+    assert run.online == 1 and run.results[address].kind == "ok"
+    assert lc.Cache(tmp_path / "c.json").results[address].checked_at < future
+
+
+def test_malformed_cache_entries_are_ignored(tmp_path):
+    import json
+
+    now = time.time()
+    good = {"url": "https://a.org/", "kind": "dead", "detail": "404 Not Found", "status": 404, "target": "",
+            "requests": 2, "checked_at": now}
+    results = {
+        "https://a.org/": good,
+        "https://b.org/": {**good, "url": "https://b.org/", "checked_at": "yesterday"},
+        "https://c.org/": {**good, "url": "https://c.org/", "kind": "offline"},
+        "https://d.org/": {**good, "url": "https://other.org/"},
+        "https://e.org/": {**good, "url": "https://e.org/", "evil": 1},
+        "https://f.org/": {**good, "url": "https://f.org/", "status": "404"},
+        "https://g.org/": [1, 2],
+    }
+    (tmp_path / "c.json").write_text(json.dumps({"version": 1, "results": results}), encoding="utf-8")
+    assert list(lc.Cache(tmp_path / "c.json").results) == ["https://a.org/"]
+
+
+def test_cached_and_server_text_is_printed_with_control_characters_escaped(fixture_site, tmp_path, capsys):
+    import json
+
+    hostile = "404 \x1b]0;pwned\x07\x1b[2J\r\nfake line\t\u202eevil"
+    address = "https://dead.example/x"
+    hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
+    built = fixture_site({"index.md": f'# Home\n\n<a href="{address}">x</a>\n'}, bib=_bib({}), hooks=hooks)
+    assert built.ok, built.text()
+    cache = tmp_path / ".cache" / "linkcheck" / "results.json"
+    cache.parent.mkdir(parents=True)
+    entry = {"url": address, "kind": "dead", "detail": hostile, "status": 404, "target": "", "requests": 1,
+             "checked_at": time.time()}
+    cache.write_text(json.dumps({"version": 1, "results": {address: entry}}), encoding="utf-8")
+    assert lc.main(["-f", str(tmp_path / "mkdocs.yml"), "--no-build", "--cached"]) == 1
+    out = capsys.readouterr()
+    printed = out.out + out.err + (tmp_path / "linkcheck-report.txt").read_text(encoding="utf-8")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e]", printed)
+    assert "dead: 404 \\x1b]0;pwned\\x07\\x1b[2J\\r\\nfake line\\t\\u202eevil" in printed
+    assert lc.printable("a\tb\x9bc") == "a\\tb\\x9bc"

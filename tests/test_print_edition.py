@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
+import time
+import zlib
 from pathlib import Path
 
+import _pdf
 import _publication
 import print_edition as pe
 import printed
@@ -182,8 +186,40 @@ def test_links_showing_their_url_break_only_between_parts(paper):
 
 
 def test_pdf_build_never_goes_online():
-    with pytest.raises(ValueError, match="local files only"):
-        pe.local_only_fetcher("https://fonts.example.com/font.woff2")
+    refused: list[_pdf.Refusal] = []
+    with pytest.raises(ValueError, match="does not load"):
+        _pdf.local_only_fetcher(ROOT / "site", refused).fetch("https://fonts.example.com/font.woff2")
+    assert [r.url for r in refused] == ["https://fonts.example.com/font.woff2"] and "network" in refused[0].reason
+
+
+def test_pdf_reads_the_sites_own_files_only(tmp_path):
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "assets" / "dot.png").write_bytes(png(2, 2))
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    refused: list[_pdf.Refusal] = []
+    fetcher = _pdf.local_only_fetcher(site, refused)
+    from weasyprint.urls import fetch  # how WeasyPrint 70 calls a fetcher (it reads _fail_on_errors)
+
+    with fetch(fetcher, (site / "assets" / "dot.png").as_uri()) as response:
+        assert response.read().startswith(b"\x89PNG")
+    with fetch(fetcher, "data:text/plain,x") as response:
+        assert response.read() == b"x"
+    for url in ("https://fonts.example.com/font.woff2", (tmp_path / "secret.txt").as_uri(),
+                (site / ".." / "secret.txt").as_uri(), (site / "assets" / "none.png").as_uri()):
+        with pytest.raises(ValueError, match="does not load"):
+            fetcher.fetch(url)
+    assert [r.url for r in refused][:1] == ["https://fonts.example.com/font.woff2"] and len(refused) == 4
+    assert "network" in refused[0].reason and "outside the built site" in refused[1].reason
+    assert "outside the built site" in refused[2].reason and "cannot be read" in refused[3].reason
+
+
+def test_refused_addresses_are_located_by_page_and_line():
+    sources = {"docs/a.md": "# A\n\n![x](https://cdn.example.org/x.png?a=1&b=2)\n",
+               "docs/b.md": "# B\n\n<img src=\"https://cdn.example.org/x.png?a=1&amp;b=2\">\n\n![y](../../y.png)\n"}
+    assert _pdf.locate("https://cdn.example.org/x.png?a=1&b=2", sources) == ["docs/a.md:3", "docs/b.md:3"]
+    assert _pdf.locate("file:///tmp/y.png", sources) == ["docs/b.md:5"]
+    assert _pdf.locate("https://elsewhere.example/z.css", sources) == []
 
 
 # ----------------------------------------------------------------------------- the HTML edition
@@ -366,6 +402,87 @@ def test_no_pdf_under_mkdocs_serve_unless_asked(fixture_site, monkeypatch):
 def test_missing_weasyprint_or_pango_is_a_clear_error(monkeypatch, tmp_path):
     from mkdocs.exceptions import PluginError
 
+    (tmp_path / "print.html").write_text("<p>x</p>", encoding="utf-8")
     monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)  # import fails like a missing Pango
     with pytest.raises(PluginError, match="pdf: false"):
-        pe.write_pdf("<p>x</p>", tmp_path, tmp_path / "x.pdf")
+        pe.write_pdf(tmp_path / "print.html", tmp_path, tmp_path / "x.pdf", 60)
+
+
+# ----------------------------------------------------------------------------- images, deadlines
+def png(width: int, height: int, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A small RGB PNG, made here (no binary fixture in the repository)."""
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def pdf_images(pdf: Path) -> list[list[str]]:
+    """The rows of `pdfimages -list` (page, num, type, width, height, ...)."""
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True,
+                             timeout=60).stdout
+    return [line.split() for line in listing.splitlines()[2:]]
+
+
+def test_local_images_are_in_the_print_edition_and_the_pdf(fixture_site, tmp_path):
+    pages = {"index.md": "# Home\n\n![A red bar](assets/bar.png)\n",
+             "chapter.md": "# Chapter\n\nText.\n\n![A blue bar](img/blue.png)\n"}
+    (tmp_path / "docs" / "assets").mkdir(parents=True)
+    (tmp_path / "docs" / "img").mkdir(parents=True)
+    (tmp_path / "docs" / "assets" / "bar.png").write_bytes(png(40, 20))
+    (tmp_path / "docs" / "img" / "blue.png").write_bytes(png(30, 10, (20, 40, 200)))
+    result = fixture_site(pages)
+    assert result.ok, result.text()
+    edition = BeautifulSoup((result.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    sources = [img["src"] for img in edition.select("main img")]
+    assert sources == ["../assets/bar.png", "../img/blue.png"]
+    assert all((result.site_dir / "print" / src).resolve().is_file() for src in sources)
+    (pdf,) = result.site_dir.glob("*.pdf")
+    sizes = sorted((row[3], row[4]) for row in pdf_images(pdf))
+    assert sizes == [("30", "10"), ("40", "20")]
+
+
+def test_a_remote_image_fails_naming_page_and_line(fixture_site):
+    pages = {"index.md": "# Home\n\nText.\n", "chapter.md": "# Chapter\n\nText.\n\n![far](https://cdn.example.org/x.png)\n"}
+    result = fixture_site(pages)
+    assert not result.ok
+    message = next(m for m in result.messages if "PDF edition does not load" in m)
+    assert message.startswith("print_edition: docs/chapter.md:5: ") and "https://cdn.example.org/x.png" in message
+
+
+def test_pdf_timeout_stops_the_renderer(tmp_path):
+    """A real bound: the child is killed at the deadline; no PDF, no partial file, no process left."""
+    import multiprocessing
+
+    import weasyprint  # noqa: F401 - imported before the clock starts (render imports it first)
+
+    page = tmp_path / "print.html"
+    page.write_text("<table>" + "<tr><td>cell text</td><td>more</td></tr>" * 40_000 + "</table>", encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(_pdf.PdfTimeout):
+        _pdf.render(page, tmp_path / "out.pdf", tmp_path, timeout=0.5)
+    assert time.perf_counter() - started < 5  # the whole table takes far longer
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["print.html"]
+    assert multiprocessing.active_children() == []
+
+
+def test_pdf_timeout_is_a_strict_failure_saying_what_to_do(fixture_site):
+    extra = real_config()["extra"]
+    extra["publication"] = {**extra["publication"], "pdf_timeout": 0.01}
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, extra=extra)
+    assert not result.ok
+    assert any("stopped after 0.01 s (extra.publication.pdf_timeout)" in m and "pdf: false" in m
+               for m in result.messages), result.text()
+    assert not list(result.site_dir.glob("*.pdf*")) and not list(result.site_dir.glob(".*.part"))
+
+
+def test_a_failed_strict_build_spends_no_time_on_the_pdf(fixture_site, monkeypatch):
+    calls = []
+    monkeypatch.setattr(_pdf, "render", lambda *args, **kwargs: calls.append(args))
+    result = fixture_site({"index.md": "# Home\n\nText.[@nosuchkey2020]\n"})
+    assert not result.ok and any("nosuchkey2020" in m for m in result.messages)
+    assert calls == [] and not list(result.site_dir.glob("*.pdf"))
+    assert (result.site_dir / "print" / "index.html").is_file()

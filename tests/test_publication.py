@@ -375,3 +375,76 @@ def test_404_page_is_styled_and_links_into_the_site(real_site):
     chapters = [next(iter(item.values())) for item in real_config()["nav"]][1:]
     assert hrefs[1:] == [base + re.sub(r"\.md$", "/", page) for page in chapters]
     assert any("publication.css" in link.get("href", "") for link in soup.find_all("link", rel="stylesheet"))
+
+
+# ----------------------------------------------------------------------------- hostile records
+# A record written by someone hostile (or careless): field and record injection, LaTeX commands,
+# every kind of line break, terminal escapes and bidirectional controls.
+HOSTILE = {
+    "title": "Friends}, note = {\\input{/etc/passwd}}, x = {@misc{evil, title={y} \\ ^ ~ $ & % # _ end",
+    "family": "Smith and Jones, Jr\r\nER  - \r\nTY  - JOUR\r\nTI  - Injected",
+    "given": "Jane\u2028Q.\x0bR.\x1c\x85\x0cS.",
+    "publisher": "Press\x1b[31m\u202eevil\u202c}",
+    "place": "Buck\ningham\r",
+    "series": "Notes\rAU  - Someone Else",
+    "url": "https://example.org/a%20b/{x}\\y z/",
+}
+_OUR_ESCAPES = re.compile(r"\\textbackslash\{\}|\\textbraceleft\{\}|\\textbraceright\{\}|\\textasciicircum\{\}"
+                          r"|\\textasciitilde\{\}|\\[$&%#_]|\{,\}|\{and\}")
+_UNESCAPE = {r"\textbackslash{}": "\\", r"\textbraceleft{}": "{", r"\textbraceright{}": "}",
+             r"\textasciicircum{}": "^", r"\textasciitilde{}": "~", "{,}": ",", "{and}": "and"}
+
+
+def _decode(bibtex_value: str) -> str:
+    """A value of our .bib, read back: our escapes undone (and nothing else may remain)."""
+    rest = _OUR_ESCAPES.sub("", bibtex_value)
+    assert not re.search(r"[\\{}]", rest), f"unescaped LaTeX in {bibtex_value!r}"
+    return _OUR_ESCAPES.sub(lambda m: _UNESCAPE.get(m.group(0), m.group(0)[-1:]), bibtex_value)
+
+
+def _one_line(text: str) -> str:
+    """What a value should read as: one line, without control or bidirectional characters."""
+    text = re.sub("[\u202a-\u202e\u2066-\u2069]", "", text)
+    return " ".join(re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text).split())
+
+
+@pytest.fixture
+def hostile(pub) -> _publication.Publication:
+    import dataclasses
+
+    return dataclasses.replace(pub, **HOSTILE)
+
+
+def test_hostile_record_reads_back_from_the_bib_as_one_entry_with_its_own_fields(hostile):
+    text = _publication.bibtex(hostile)
+    data = parse_string(text, "bibtex")
+    (key, entry), = data.entries.items()
+    assert key == hostile.key and entry.type == "techreport"
+    assert set(entry.fields) == {"title", "type", "number", "institution", "address", "year", "month", "url",
+                                 "language"}
+    assert _decode(str(entry.fields["title"]).removeprefix("{").removesuffix("}")) == _one_line(HOSTILE["title"])
+    assert _decode(str(entry.fields["institution"])) == "Press [31mevil}"
+    assert _decode(str(entry.fields["address"])) == "Buck ingham"
+    (person,) = entry.persons["author"]  # "and" and the comma did not make more authors
+    assert _decode(" ".join(person.last_names)) == _one_line(HOSTILE["family"])
+    assert _decode(" ".join(person.first_names + person.middle_names)) == "Jane Q. R. S."
+    assert str(entry.fields["url"]) == "https://example.org/a%20b/%7Bx%7D%5Cy%20z/"
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f\u2028\u202e]", text)
+
+
+def test_hostile_record_reads_back_from_the_ris_as_one_record(hostile):
+    text = _publication.ris(hostile)
+    records = rispy.loads(text)
+    assert len(records) == 1
+    (record,) = records
+    assert record["authors"] == [_one_line(f"{HOSTILE['family']}, {HOSTILE['given']}")]
+    assert record["title"] == _one_line(HOSTILE["title"]) and record["publisher"] == "Press [31mevil}"
+    assert record["tertiary_title"] == "Notes AU - Someone Else" and record["place_published"] == "Buck ingham"
+    lines = text.split("\r\n")
+    assert lines[-1] == "" and all(re.fullmatch(r"[A-Z][A-Z0-9]  -( \S.*)?", line) for line in lines[:-1]), lines
+    assert [line[:2] for line in lines[:-1]].count("ER") == 1 and lines[-2] == "ER  -"
+    assert not re.search(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\u202e]", text)
+
+
+def test_one_line_text():
+    assert _publication.plain_line(" a\r\nb\u2028c\x1b[0m\u202ed\t e ") == "a b c [0md e"
