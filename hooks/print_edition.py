@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 import _pdf
 import _publication
+import _strict  # what MkDocs' strict mode has counted so far
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -359,8 +360,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     target.write_text(html, encoding="utf-8")
     if not pub.pdf:
         return
-    import _strict  # what MkDocs' strict mode has counted so far
-
     if _strict.failed():
         log.info("PDF edition not built: this strict build has already failed (see the warnings above).")
         return

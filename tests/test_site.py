@@ -341,3 +341,22 @@ def test_cite_this_forms_punctuate_a_title_ending_in_a_question_mark_as_the_note
     assert "Refugees?” The News Arab," in entry_13.get_text()
     colophon = BeautifulSoup((real_site.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert squash(colophon.select_one("#colophon p").get_text()) == "Cite as: " + entry
+
+
+def test_the_mkdocs_command_builds_the_real_site_as_make_does(tmp_path):
+    """`.venv/bin/mkdocs build --strict` in a process of its own (no test's sys.path): every
+    import a hook makes late, in an event, must resolve there too (pytest puts hooks/ on the
+    path, MkDocs only while it loads a hook file)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"),
+         "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert list((tmp_path / "site").glob("*.pdf")), "the PDF edition is built by default"
