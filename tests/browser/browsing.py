@@ -14,6 +14,7 @@ PAGES = {
     "references": "references/",
 }
 PHONE = {"width": 375, "height": 740}
+WIDE = {"width": 1440, "height": 900}  # wide enough for both sidebars: notes beside the text
 
 # Headless Chromium as root (tests and Lighthouse), with nothing of its own phoning home (NOTES.md).
 CHROMIUM_ARGS = [

@@ -7,6 +7,7 @@ blocked and recorded, so a test can assert that none happened."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browsing import CHROMIUM_ARGS, PHONE
+from browsing import CHROMIUM_ARGS, PHONE, WIDE
 from playwright.sync_api import BrowserContext, Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,9 +51,13 @@ class Offsite:
 
 class _PagesHandler(SimpleHTTPRequestHandler):
     """The site as GitHub Pages serves a project site: under site_url's path (e.g. /briefing/,
-    which the 404 page's absolute links rely on), with 404.html for what does not exist."""
+    which the 404 page's absolute links rely on), with 404.html for what does not exist.
+    sitemap.xml names the pages at this server's address, as the deployed one names them at
+    site_url: Material's instant navigation only follows links to pages its sitemap lists
+    (matching scheme, host and port), so the browser tests navigate as readers do."""
 
     prefix = "/"
+    site_url = ""
 
     def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
         pass
@@ -61,6 +66,18 @@ class _PagesHandler(SimpleHTTPRequestHandler):
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "no such file")
         return super().translate_path("/" + path[len(self.prefix) :])
+
+    def do_GET(self):
+        sitemap = Path(self.translate_path(self.path.split("?")[0]))
+        if sitemap.name != "sitemap.xml" or not sitemap.is_file() or not self.site_url:
+            return super().do_GET()
+        here = f"http://{self.headers['Host']}{self.prefix}"
+        body = sitemap.read_text(encoding="utf-8").replace(f"<loc>{self.site_url}", f"<loc>{here}").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
@@ -93,21 +110,37 @@ def site_pages(site_dir) -> list[str]:
     return pages
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir) -> Iterator[str]:
-    """The built site on http://127.0.0.1:<ephemeral port>/<site_url's path>/, e.g.
-    .../briefing/; pytest-playwright passes it to every context, so tests goto relative
-    addresses ("security-challenge/")."""
+@contextlib.contextmanager
+def serving(site_dir: Path) -> Iterator[str]:
+    """A built site on http://127.0.0.1:<ephemeral port>/<site_url's path>/ (e.g. .../briefing/)
+    while the block runs; its address is what the block gets."""
     site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or ""
     path = urlsplit(site_url).path.strip("/")
     prefix = f"/{path}/" if path else "/"
-    handler = functools.partial(type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(site_dir))
+    settings = {"prefix": prefix, "site_url": site_url.rstrip("/") + "/" if site_url else ""}
+    handler = functools.partial(type("Handler", (_PagesHandler,), settings), directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """serving, for tests that build a site of their own: `with serve(site_dir) as url:`."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir) -> Iterator[str]:
+    """The built site, served (see serving); pytest-playwright passes it to every context, so
+    tests goto relative addresses ("security-challenge/")."""
+    with serving(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -157,6 +190,12 @@ def phone(new_context) -> Page:
     """A page in a 375 px wide, touch-enabled phone viewport."""
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     return context.new_page()
+
+
+@pytest.fixture
+def wide(new_context) -> Page:
+    """A page in a 1440 px wide desktop viewport (notes beside the text)."""
+    return new_context(viewport=WIDE).new_page()
 
 
 @pytest.fixture(scope="session")
