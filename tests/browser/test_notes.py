@@ -277,6 +277,14 @@ def test_keyboard_only_opens_moves_focus_in_and_back_and_never_traps_it(new_cont
     page.keyboard.press("Enter")
     expect(note).to_be_hidden()
     expect(marker).to_be_focused()
+    # Escape with the focus past the note closes it and leaves the focus where it is.
+    page.keyboard.press("Enter")
+    note.get_by_role("button").focus()
+    page.keyboard.press("Tab")
+    expect(note_marker(page, 1)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(note).to_be_hidden()
+    expect(note_marker(page, 1)).to_be_focused()
 
 
 # ----------------------------------------------------------------------------- every width

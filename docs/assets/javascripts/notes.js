@@ -123,11 +123,11 @@
     reveal(entry);
   };
 
-  const close = () => {
+  const close = (focusMarker = true) => {
     const entry = entryOf(page.open);
     page.open = null;
     show();
-    if (entry) entry.marker.focus({ preventScroll: true });
+    if (entry && focusMarker) entry.marker.focus({ preventScroll: true });
   };
 
   const setup = () => {
@@ -179,11 +179,8 @@
     if (event.key !== "Escape") return;
     const inside = event.target instanceof Element ? entryOf(event.target.closest(".note-aside")) : null;
     if (!WIDE.matches && page.open) {
-      const entry = entryOf(page.open);
-      const focused = inside === entry || document.activeElement === entry.marker;
-      page.open = null;
-      show();
-      if (focused) entry.marker.focus({ preventScroll: true });
+      const entry = entryOf(page.open); // the focus goes back to its marker if it was on either
+      close(inside === entry || document.activeElement === entry.marker);
     } else if (inside) {
       inside.marker.focus({ preventScroll: true });
     }
