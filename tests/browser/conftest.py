@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browsing import CHROMIUM_ARGS, PHONE, WIDE
+from browsing import CHROMIUM_ARGS, PHONE
 from playwright.sync_api import BrowserContext, Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,6 @@ class _PagesHandler(SimpleHTTPRequestHandler):
     (matching scheme, host and port), so the browser tests navigate as readers do."""
 
     prefix = "/"
-    site_url = ""
 
     def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
         pass
@@ -69,10 +69,10 @@ class _PagesHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         sitemap = Path(self.translate_path(self.path.split("?")[0]))
-        if sitemap.name != "sitemap.xml" or not sitemap.is_file() or not self.site_url:
+        if sitemap.name != "sitemap.xml" or not sitemap.is_file():
             return super().do_GET()
-        here = f"http://{self.headers['Host']}{self.prefix}"
-        body = sitemap.read_text(encoding="utf-8").replace(f"<loc>{self.site_url}", f"<loc>{here}").encode()
+        here = f"<loc>http://{self.headers['Host']}"
+        body = re.sub(r"<loc>[a-z]+://[^/<]+", here, sitemap.read_text(encoding="utf-8")).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(len(body)))
@@ -90,6 +90,21 @@ class _PagesHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serving(site_dir: Path, prefix: str) -> Iterator[str]:
+    """A built site on http://127.0.0.1:<ephemeral port><prefix> while the block runs; the
+    block gets that address."""
+    handler = functools.partial(type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -110,37 +125,23 @@ def site_pages(site_dir) -> list[str]:
     return pages
 
 
-@contextlib.contextmanager
-def serving(site_dir: Path) -> Iterator[str]:
-    """A built site on http://127.0.0.1:<ephemeral port>/<site_url's path>/ (e.g. .../briefing/)
-    while the block runs; its address is what the block gets."""
+@pytest.fixture(scope="session")
+def base_url(site_dir) -> Iterator[str]:
+    """The built site on http://127.0.0.1:<ephemeral port>/<site_url's path>/, e.g.
+    .../briefing/; pytest-playwright passes it to every context, so tests goto relative
+    addresses ("security-challenge/")."""
     site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or ""
     path = urlsplit(site_url).path.strip("/")
     prefix = f"/{path}/" if path else "/"
-    settings = {"prefix": prefix, "site_url": site_url.rstrip("/") + "/" if site_url else ""}
-    handler = functools.partial(type("Handler", (_PagesHandler,), settings), directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="session")
-def serve():
-    """serving, for tests that build a site of their own: `with serve(site_dir) as url:`."""
-    return serving
-
-
-@pytest.fixture(scope="session")
-def base_url(site_dir) -> Iterator[str]:
-    """The built site, served (see serving); pytest-playwright passes it to every context, so
-    tests goto relative addresses ("security-challenge/")."""
-    with serving(site_dir) as url:
+    with serving(site_dir, prefix) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def serve(base_url):
+    """For tests that build a site of their own: `with serve(site_dir) as url:` serves it as
+    base_url serves the real one (under the same path, on a port of its own)."""
+    return functools.partial(serving, prefix=urlsplit(base_url).path)
 
 
 @pytest.fixture(scope="session")
@@ -190,12 +191,6 @@ def phone(new_context) -> Page:
     """A page in a 375 px wide, touch-enabled phone viewport."""
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     return context.new_page()
-
-
-@pytest.fixture
-def wide(new_context) -> Page:
-    """A page in a 1440 px wide desktop viewport (notes beside the text)."""
-    return new_context(viewport=WIDE).new_page()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Notes where the reader is (docs/assets/javascripts/notes.js, reader.css part 3).
+"""Notes where the reader is (docs/assets/javascripts/notes.js; its styles in reader.css).
 
 At 1440 px (and at 1220 px, the narrowest width with both sidebars) every note stands in the
 column beside the text, level with its marker's line or just below the previous note, never
@@ -83,6 +83,12 @@ def reach_with_tab(page, marker) -> None:
     )
     page.keyboard.press("Tab")
     expect(marker).to_be_focused()
+
+
+@pytest.fixture
+def wide(new_context):
+    """A page in a 1440 px wide desktop window: notes beside the text."""
+    return new_context(viewport=WIDE).new_page()
 
 
 # ----------------------------------------------------------------------------- wide screens
@@ -303,6 +309,27 @@ def test_without_javascript_markers_lead_to_the_notes_at_the_end(new_context, vi
     listed.locator("a.footnote-backref").click()
     page.wait_for_url(f"**#fnref:{number}")
     expect(marker).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "wide"])
+def test_printed_page_has_the_notes_at_the_end_only(new_context, viewport):
+    """On paper, the notes at the end of the page as before (numbered as on screen), and none
+    of the copies, not even an open one, nor the column kept for them."""
+    page = new_context(viewport=viewport).new_page()
+    open_chapter(page, PAGES["security-challenge"])
+    note_marker(page).click()  # a note open in place (phone) or focused beside the text (wide)
+    page.emulate_media(media="print")
+    notes = page.locator(".briefing-notes li")
+    assert [notes.nth(index).get_attribute("value") for index in range(notes.count())] == [str(n) for n in range(8, 16)]
+    for index in range(notes.count()):
+        expect(notes.nth(index)).to_be_visible()
+    copies = page.locator(".note-aside")
+    assert copies.count() == notes.count()
+    for index in range(copies.count()):
+        expect(copies.nth(index)).to_be_hidden()
+    padding, min_height = page.locator("article").evaluate(
+        "a => [parseFloat(getComputedStyle(a).paddingRight), getComputedStyle(a).minHeight]")
+    assert padding < 20 and min_height in ("0px", "auto"), (padding, min_height)
 
 
 def test_notes_beside_the_text_keep_every_link(wide):

@@ -3,7 +3,7 @@
 // The notes at the end of the page (li#fn:N in div.footnote, the author note div#fn:author)
 // stay as they are: they are what the page shows without JavaScript, what prints, and where
 // a marker's link (#fn:N) leads. This script puts a copy of each note right after its marker,
-// in a span.note-aside (role=note), which CSS (reader.css, part 3) shows
+// in a span.note-aside (role=note), which reader.css ("notes where the reader is") shows
 //   - on wide screens (WIDE, where Material shows both sidebars): always, in the column on
 //     the right of the text; place() sets it level with its marker's line, or just below
 //     the previous note when the two would overlap;
