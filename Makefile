@@ -56,7 +56,7 @@ lint: $(VENV)/.installed-test ## Lint hooks/, tests/ and bench/ with ruff
 bench: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Run every bench/bench_*.py (speed and size ratios; see BENCHMARKS.md)
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
-node_modules/.package-lock.json: package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 audit: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Lighthouse (mobile) on the home page and a chapter; targets in BENCHMARKS.md

@@ -14,6 +14,7 @@ PAGES = {
     "references": "references/",
 }
 PHONE = {"width": 375, "height": 740}
+WIDE = {"width": 1440, "height": 900}  # wide enough for both sidebars: notes beside the text
 
 # Headless Chromium as root (tests and Lighthouse), with nothing of its own phoning home (NOTES.md).
 CHROMIUM_ARGS = [
@@ -47,6 +48,12 @@ def note_marker(page: Page, index: int = 0):
     return page.locator("article sup.note-ref a.footnote-ref").nth(index)
 
 
+def note_beside(page: Page, marker):
+    """The copy of a marker's note that notes.js put beside the text (or in place): the
+    element the marker's aria-controls names."""
+    return page.locator(f'[id="{marker.get_attribute("aria-controls")}"]')
+
+
 def search(page: Page, query: str):
     """Type query into Material's search (it searches on keyup) and return the results."""
     page.goto("")
@@ -59,14 +66,6 @@ def search(page: Page, query: str):
     results = page.locator(".md-search-result__item")
     results.first.wait_for()
     return results
-
-
-def wait_for_tooltip(page: Page):
-    """The open note tooltip, once it has faded in (axe measures colours as drawn)."""
-    tooltip = page.locator(".md-tooltip2--active")
-    tooltip.wait_for()
-    page.wait_for_function("() => getComputedStyle(document.querySelector('.md-tooltip2--active')).opacity === '1'")
-    return tooltip
 
 
 def settle(page: Page) -> None:

@@ -7,8 +7,10 @@ blocked and recorded, so a test can assert that none happened."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -50,7 +52,10 @@ class Offsite:
 
 class _PagesHandler(SimpleHTTPRequestHandler):
     """The site as GitHub Pages serves a project site: under site_url's path (e.g. /briefing/,
-    which the 404 page's absolute links rely on), with 404.html for what does not exist."""
+    which the 404 page's absolute links rely on), with 404.html for what does not exist.
+    sitemap.xml names the pages at this server's address, as the deployed one names them at
+    site_url: Material's instant navigation only follows links to pages its sitemap lists
+    (matching scheme, host and port), so the browser tests navigate as readers do."""
 
     prefix = "/"
 
@@ -61,6 +66,18 @@ class _PagesHandler(SimpleHTTPRequestHandler):
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "no such file")
         return super().translate_path("/" + path[len(self.prefix) :])
+
+    def do_GET(self):
+        sitemap = Path(self.translate_path(self.path.split("?")[0]))
+        if sitemap.name != "sitemap.xml" or not sitemap.is_file():
+            return super().do_GET()
+        here = f"<loc>http://{self.headers['Host']}"
+        body = re.sub(r"<loc>[a-z]+://[^/<]+", here, sitemap.read_text(encoding="utf-8")).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
@@ -73,6 +90,21 @@ class _PagesHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serving(site_dir: Path, prefix: str) -> Iterator[str]:
+    """A built site on http://127.0.0.1:<ephemeral port><prefix> while the block runs; the
+    block gets that address."""
+    handler = functools.partial(type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -101,13 +133,15 @@ def base_url(site_dir) -> Iterator[str]:
     site_url = real_config().get("site_url") or ""
     path = urlsplit(site_url).path.strip("/")
     prefix = f"/{path}/" if path else "/"
-    handler = functools.partial(type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    server.shutdown()
-    server.server_close()
+    with serving(site_dir, prefix) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def serve(base_url):
+    """For tests that build a site of their own: `with serve(site_dir) as url:` serves it as
+    base_url serves the real one (under the same path, on a port of its own)."""
+    return functools.partial(serving, prefix=urlsplit(base_url).path)
 
 
 @pytest.fixture(scope="session")

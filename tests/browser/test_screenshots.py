@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browsing import PAGES, wait_for_site
+from browsing import PAGES, WIDE, note_beside, note_marker, wait_for_site
 
 
 def shoot(page, path, address, full_page=False):
@@ -17,6 +17,15 @@ def test_screenshots(new_context, phone, artifacts):
     light = new_context(color_scheme="light").new_page()
     shoot(light, artifacts / "home.png", PAGES["home"], full_page=True)
     shoot(light, artifacts / "chapter.png", PAGES["security-challenge"], full_page=True)
+    # Notes where the reader is: beside the text at 1440 px, in place on a phone.
+    wide = new_context(color_scheme="light", viewport=WIDE).new_page()
+    shoot(wide, artifacts / "wide-notes.png", PAGES["security-challenge"], full_page=True)
+    shoot(phone, artifacts / "phone-note.png", PAGES["security-challenge"])
+    marker = note_marker(phone)
+    marker.evaluate("m => m.scrollIntoView({block: 'center'})")
+    marker.tap()
+    note_beside(phone, marker).wait_for()
+    phone.screenshot(path=artifacts / "phone-note.png")
     shoot(phone, artifacts / "phone.png", PAGES["historical-perspective"])
     phone.locator('label.md-header__button[for="__drawer"]').click()
     phone.locator(".md-sidebar--primary").wait_for(state="visible")
