@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,6 +30,12 @@ BLOCK_RE = re.compile(r"(?<![\]\\!])\[(?P<body>[^\[\]\n]*@[^\[\]\n]*)\](?![(\[:]
 FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})")
 INLINE_CODE_RE = re.compile(r"(`+)(?:.+?)\1")
 COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+# A line indented as an indented code block would be (inside block quotes too). Whether it is
+# code depends on the blocks around it (a list item's or an admonition's body is indented
+# the same way): Markdown itself decides, see spans_in_code.
+INDENTED_RE = re.compile(r"^(?:[ ]{0,3}>[ ]?)*(?:[ ]{4}|[ ]{0,3}\t)", re.M)
+# A hand-written footnote reference or definition: [^label] / [^label]:
+FOOTNOTE_RE = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?P<definition>:)?")
 
 
 @dataclass(frozen=True)
@@ -81,15 +88,48 @@ class CitationSyntaxError(ValueError):
         self.line = line
 
 
-def find_citations(markdown: str) -> list[Citation]:
-    """Every citation block of a page in order, outside code. Raises CitationSyntaxError
-    for a block that mixes citations with text pandoc cannot read."""
+# Decides which (start, end) spans of a Markdown source Markdown renders as code: the
+# indices of those spans. See spans_in_code.
+InCode = Callable[[str, list[tuple[int, int]]], set[int]]
+_SPAN_OPEN, _SPAN_CLOSE = "\ue005", "\ue006"
+_CODE_HTML_RE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.S)
+
+
+def spans_in_code(markdown: str, spans: list[tuple[int, int]], convert: Callable[[str], str]) -> set[int]:
+    """The indices of `spans` that Markdown renders inside <pre> or <code>: each span is
+    swapped for a placeholder, the source converted by `convert` (Markdown to HTML with the
+    site's extensions) and the placeholders looked for in the code of the result."""
+    if not spans:
+        return set()
+    marked = markdown
+    for index, (start, end) in sorted(enumerate(spans), key=lambda item: -item[1][0]):
+        marked = marked[:start] + numbered_token(index, _SPAN_OPEN, _SPAN_CLOSE) + marked[end:]
+    found: set[int] = set()
+    for region in _CODE_HTML_RE.finditer(convert(marked)):
+        replace_numbered_tokens(region.group(0), _SPAN_OPEN, _SPAN_CLOSE, lambda index: found.add(index) or "")
+    return found
+
+
+def _outside_code(markdown: str, masked: str, matches: list[re.Match], in_code: InCode | None) -> list[re.Match]:
+    """`matches` (of `masked`) less those in an indented code block: the ones on an indented
+    line are checked with `in_code` (without it, they are kept)."""
+    indented = [m for m in matches
+                if INDENTED_RE.match(masked, masked.rfind("\n", 0, m.start()) + 1)]
+    if not indented or in_code is None:
+        return matches
+    code = {id(indented[i]) for i in in_code(markdown, [(m.start(), m.end()) for m in indented])}
+    return [m for m in matches if id(m) not in code]
+
+
+def find_citations(markdown: str, in_code: InCode | None = None) -> list[Citation]:
+    """Every citation block of a page in order, outside code (fenced, inline, and indented
+    code blocks, which ``in_code`` tells from other indented text). Raises
+    CitationSyntaxError for a block that mixes citations with text pandoc cannot read."""
     masked = mask_code(markdown)
     found: list[Citation] = []
-    for match in BLOCK_RE.finditer(masked):
+    candidates = [m for m in BLOCK_RE.finditer(masked) if KEY_RE.search(m.group("body"))]  # not [me@example.org]
+    for match in _outside_code(markdown, masked, candidates, in_code):
         body = match.group("body")
-        if not KEY_RE.search(body):
-            continue  # e.g. an e-mail address in brackets
         line = masked.count("\n", 0, match.start()) + 1
         items = []
         for part in body.split(";"):
@@ -114,6 +154,23 @@ def find_citations(markdown: str) -> list[Citation]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A hand-written footnote reference ``[^label]`` or definition ``[^label]:``."""
+
+    label: str
+    line: int
+    definition: bool
+
+
+def find_footnotes(markdown: str, in_code: InCode | None = None) -> list[Footnote]:
+    """Every hand-written footnote reference and definition outside code, in order."""
+    masked = mask_code(markdown)
+    matches = _outside_code(markdown, masked, list(FOOTNOTE_RE.finditer(masked)), in_code)
+    return [Footnote(m.group("label"), masked.count("\n", 0, m.start()) + 1, bool(m.group("definition")))
+            for m in matches]
 
 
 # --------------------------------------------------------------------------- the library

