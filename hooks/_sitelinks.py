@@ -42,10 +42,12 @@ class Link:
 class HtmlScan:
     links: list[Link] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    duplicate_ids: dict[str, list[int]] = field(default_factory=dict)  # id -> lines of each element
 
 
 _URLS = etree.XPath(" | ".join(f"//@{name}" for name in sorted(URL_ATTRS)))  # in document order
 _IDS = etree.XPath("//@id | //a/@name")
+_ID_ATTRS = etree.XPath("//@id")
 
 
 def scan_html(text: str) -> HtmlScan:
@@ -61,6 +63,10 @@ def scan_html(text: str) -> HtmlScan:
     except ValueError:  # a str with an XML encoding declaration: let lxml decode the bytes
         root = lxml.html.document_fromstring(text.encode("utf-8"))
     scan.ids.update(str(value) for value in _IDS(root))
+    lines: dict[str, list[int]] = {}
+    for value in _ID_ATTRS(root):
+        lines.setdefault(str(value), []).append(value.getparent().sourceline or 0)
+    scan.duplicate_ids = {ident: where for ident, where in lines.items() if len(where) > 1}
     for value in _URLS(root):
         element = value.getparent()
         urls = srcset_urls(str(value)) if value.attrname == "srcset" else [str(value)]
@@ -219,12 +225,17 @@ def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: 
 
 def check_site(site_dir: Path, site_url: str | None = None,
                scans: dict[str, HtmlScan] | None = None) -> list[Problem]:
-    """Every broken internal link or anchor, and every forbidden link, of the built site."""
+    """Every broken internal link or anchor, every forbidden link and every duplicate id of
+    the built site."""
     base = Base.from_site_url(site_url)
     scans = scan_site(site_dir) if scans is None else scans
     tree = SiteTree(site_dir)
     problems = []
     for page, scan in scans.items():
+        for ident, lines in scan.duplicate_ids.items():
+            problems.extend(Problem(page, ident, line, f"duplicate id (lines {', '.join(map(str, lines))}): "
+                                    "each id must be unique in its page")
+                            for line in lines[1:])
         for link in scan.links:
             reason = check_link(link, page, base, tree, scans)
             if reason:
