@@ -24,6 +24,7 @@ pandoc's output is cached by the content of its inputs (see ``render``).
 
 from __future__ import annotations
 
+import html
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -88,29 +89,35 @@ def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem], ob
     from pybtex.exceptions import PybtexError
     from pybtex.scanner import PybtexSyntaxError
 
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise PluginError(
+            f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02X}): save the file as UTF-8"
+        ) from error
     where = lib.entry_lines(text)
-    fatal = lib.duplicate_keys(path, where)
+    fatal = lib.duplicate_keys(path, where) + lib.character_problems(path, text)
     if fatal:
-        raise PluginError(str(fatal[0]))
+        raise PluginError("\n".join(str(problem) for problem in fatal))
     try:
         data = parse_string(text, "bibtex")
     except PybtexSyntaxError as error:
+        found = lib.syntax_error_entry(text, getattr(error.parser, "pos", len(text)))
+        at = f"{found[1]}: malformed entry {found[0]!r}" if found else f"{error.lineno}: malformed entry"
         raise PluginError(
-            f"{path}:{error.lineno}: malformed entry ({error}); check the braces, quotes and "
-            "the comma after each field"
+            f"{path}:{at} ({error}); check its braces, quotes and the comma after each field"
         ) from error
     except PybtexError as error:
         raise PluginError(f"{path}: {error}") from error
     lines = {key: found[0] for key, found in where.items()}
-    problems = []
+    problems = lib.crossref_problems(path, data.entries, lines)
     for key, entry in data.entries.items():
         url = str(entry.fields.get("url", "")).strip()
         if url and not lib.is_http_url(url):
-            problems.append(
-                lib.BibProblem(path, lines.get(key.lower(), 1),
-                               f"entry {key!r} has url {url!r}: only http:// and https:// links are allowed")
-            )
+            problems.append(lib.BibProblem(path, lines.get(key.lower(), 1),
+                                           f"entry {key!r} has url {url!r}: {lib.url_problem(url)}"))
     return lines, problems, data
 
 
@@ -229,7 +236,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         rendered = pending.result()
         texts = iter(rendered.notes[: len(valid)])
         for note, (_, citation, ok, _) in zip(site.notes, order, strict=True):
-            note.html = next(texts) if ok else "Unknown source: " + ", ".join(citation.keys)
+            note.html = next(texts) if ok else "Unknown source: " + html.escape(", ".join(citation.keys))
         site._short_forms = dict(zip(cited, rendered.notes[len(valid):], strict=True))
         site._bibliography = rendered.bibliography
 
