@@ -250,7 +250,7 @@ def footnote_problems(footnotes: list[lib.Footnote], offset: int = 0) -> list[st
     defined = {footnote.label for footnote in footnotes if footnote.definition}
     return [
         f"{footnote.line + offset}: hand-written footnote [^{footnote.label}]"
-        f"{':' if footnote.definition else ''}: notes are numbered across the briefing from citations, "
+        f"{' (its definition)' if footnote.definition else ''}: notes are numbered across the briefing from citations, "
         "and a footnote of its own would start a second sequence. Cite a source with [@key] (its "
         "entry in the .bib library), or put the remark in the text."
         for footnote in footnotes
