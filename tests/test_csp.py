@@ -1,0 +1,64 @@
+"""Every HTML page of the site carries a Content-Security-Policy that allows the site's own
+files and the hashes of its own inline scripts and styles, nothing else
+(hooks/content_security_policy.py). The browser tests (tests/browser/test_csp.py) show
+that the browser enforces it and that the real site breaks it nowhere."""
+
+from __future__ import annotations
+
+import re
+
+import content_security_policy as csp
+import lxml.html
+from sitebuild import ONE_ENTRY
+
+PAGE = """<!doctype html>
+<html><head>
+<meta charset="utf-8">
+<script>var a = 1;</script>
+<script id="__config" type="application/json">{"b": 2}</script>
+<script src="x.js"></script>
+<style>p { color: red }</style>
+</head><body><script type="module">import "./y.js";</script></body></html>"""
+
+
+def test_inline_scripts_that_run_are_hashed_and_data_blocks_are_not():
+    assert csp.inline_scripts(PAGE) == ["var a = 1;", 'import "./y.js";']
+    assert csp.inline_styles(PAGE) == ["p { color: red }"]
+    # The hash Chromium asks for when it blocks <script>var x=1;</script>.
+    assert csp.sha256("var x=1;") == "'sha256-hY782Iu6H/g1I2gZmb4nWf3mmxS9Tfhe+dnlwYVVuDs='"
+
+
+def test_the_policy_comes_right_after_meta_charset():
+    html = csp.with_policy(PAGE, "default-src 'self'")
+    head = html.split("<head>")[1]
+    assert head.index('<meta charset="utf-8">') < head.index("Content-Security-Policy") < head.index("<script")
+    assert csp.with_policy("<p>no head</p>", "x") is None
+
+
+def test_every_page_gets_the_hashes_of_the_whole_site():
+    """Material's instant navigation runs the next page's inline scripts under the policy of
+    the page the reader opened first."""
+    policy = csp.site_policy({"a.html": "<script>one()</script>", "b/index.html": "<script>two()</script>"})
+    assert csp.sha256("one()") in policy and csp.sha256("two()") in policy
+    assert policy.startswith("default-src 'self'; script-src 'self' 'sha256-")
+    assert "unsafe-inline" not in policy.split("style-src-attr")[0] and "unsafe-eval" not in policy
+
+
+def test_every_built_page_has_one_policy_listing_its_inline_scripts(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nText.[@smith2020title]\n", "other.md": "# Other\n\nText.\n"},
+                          bib=ONE_ENTRY)
+    assert result.ok, result.text()
+    pages = sorted(result.site_dir.rglob("*.html"))
+    assert {p.relative_to(result.site_dir).as_posix() for p in pages} >= {"index.html", "404.html",
+                                                                           "print/index.html"}
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        root = lxml.html.document_fromstring(text)
+        metas = root.xpath("//meta[@http-equiv='Content-Security-Policy']")
+        assert len(metas) == 1, path
+        head = root.find("head")
+        assert list(head).index(metas[0]) == 1, path  # right after <meta charset>, before what it governs
+        policy = metas[0].get("content")
+        for body in csp.inline_scripts(text) + csp.inline_styles(text):
+            assert csp.sha256(body) in policy, (path, body[:40])
+        assert re.search(r"default-src 'self';", policy)
