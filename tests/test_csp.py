@@ -62,3 +62,10 @@ def test_every_built_page_has_one_policy_listing_its_inline_scripts(fixture_site
         for body in csp.inline_scripts(text) + csp.inline_styles(text):
             assert csp.sha256(body) in policy, (path, body[:40])
         assert re.search(r"default-src 'self';", policy)
+
+
+def test_a_page_with_a_policy_of_its_own_fails_the_build(fixture_site):
+    page = '# Home\n\n<meta http-equiv="Content-Security-Policy" content="default-src *">\n\nText.\n'
+    result = fixture_site({"index.md": page}, bib=ONE_ENTRY)
+    assert not result.ok
+    assert any("index.html: has a Content-Security-Policy of its own" in m for m in result.messages), result.text()
