@@ -6,8 +6,9 @@ The policy is a ``<meta http-equiv="Content-Security-Policy">`` (GitHub Pages se
 headers), right after ``<meta charset>``, before anything it governs:
 ``default-src 'self'``, scripts and style elements allowed by the SHA-256 of each inline one
 the built site holds (Material's few scripts, the print edition's styles; the build refuses
-any other inline script), no plugins, no ``<base>`` or form target elsewhere. Every page gets the hashes of the whole site:
-Material's instant navigation runs the next page's scripts under the first page's policy.
+any other inline script), no plugins, no ``<base>`` or form target elsewhere. Every page
+gets the hashes of the whole site: Material's instant navigation runs the next page's
+scripts under the first page's policy.
 
 Events: ``on_post_build`` at priority -90: after every hook that writes HTML (the print
 edition writes at 0), before the link check (-100) reads the site.
