@@ -1,6 +1,6 @@
 """Every HTML page of the site carries a Content-Security-Policy that allows the site's own
 files and the hashes of its own inline scripts and styles, nothing else
-(hooks/content_security_policy.py). The browser tests (tests/browser/test_csp.py) show
+(hooks/content_security_policy.py). The browser tests (tests/browser/test_csp_enforced.py) show
 that the browser enforces it and that the real site breaks it nowhere."""
 
 from __future__ import annotations
