@@ -465,9 +465,14 @@ def source_line(source: str, needle: str) -> int | None:
     if not needle.strip():
         return None
     visible = _CONTROL.sub("", needle)  # html.unescape drops a reference to a control character
-    for number, line in enumerate(source.splitlines(), start=1):
-        if needle in line or ("&" in line and visible in html.unescape(line)):
-            return number
+    lines = source.splitlines()
+    whole = re.compile(r"(?:^|(?<=[\s\"'(=,>;]))" + re.escape(needle) + r"(?=$|[\s\"'()<>,;])")
+    whole_visible = re.compile(r"(?:^|(?<=[\s\"'(=,>;]))" + re.escape(visible) + r"(?=$|[\s\"'()<>,;])")
+    for test in (lambda line: whole.search(line) or "&" in line and whole_visible.search(html.unescape(line)),
+                 lambda line: needle in line or "&" in line and visible in html.unescape(line)):
+        for number, line in enumerate(lines, start=1):  # the URL whole (not a longer one it starts), else a part
+            if test(line):
+                return number
     return None
 
 

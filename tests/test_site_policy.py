@@ -18,8 +18,8 @@ HOSTILE = [
     ('<iframe src="https://third.party/frame"></iframe>', "https://third.party/frame", "(<iframe src>)"),
     ('<link rel="preconnect" href="https://fonts.gstatic.com">', "https://fonts.gstatic.com", "(<link href>)"),
     ('<link rel="dns-prefetch" href="//tracker.example">', "//tracker.example", "(<link href>)"),
-    ('<base href="https://third.party/">', "https://third.party/", "(<base href>)"),
-    ('<meta http-equiv="refresh" content="0; url=https://third.party/">', "https://third.party/",
+    ('<base href="https://third.party/base/">', "https://third.party/base/", "(<base href>)"),
+    ('<meta http-equiv="refresh" content="0; url=https://third.party/away/">', "https://third.party/away/",
      "(<meta http-equiv=refresh>)"),
     ('<p style="background: url(https://third.party/bg.png)">x</p>', "https://third.party/bg.png", "(<p style>)"),
     ('<p style="background: u\\72l(https://third.party/esc.png)">x</p>', "https://third.party/esc.png", "(<p style>)"),
@@ -28,20 +28,21 @@ HOSTILE = [
     ('<video poster="https://third.party/p.png"></video>', "https://third.party/p.png", "(<video poster>)"),
     ('<img srcset="a.png 1x, https://third.party/b.png 2x" alt="">', "https://third.party/b.png", "(<img srcset>)"),
     ('<svg><image href="https://third.party/i.png"/></svg>', "https://third.party/i.png", "(<image href>)"),
-    ('<a ping="https://third.party/p" href="#x">x</a>', "https://third.party/p", "send the reader's request"),
+    ('<a ping="https://third.party/p" href="https://example.org/">x</a>', "https://third.party/p",
+     "send the reader's request"),
     ('<form action="javascript:alert(1)"></form>', "javascript:alert(1)", "javascript: links are not allowed"),
-    ('<form><button formaction="https://third.party/">go</button></form>', "https://third.party/",
+    ('<form><button formaction="https://third.party/form/">go</button></form>', "https://third.party/form/",
      "(<button formaction>)"),
-    ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript:alert(1)",
+    ('<svg><a xlink:href="javascript:alert(2)"><text>x</text></a></svg>', "javascript:alert(2)",
      "javascript: links are not allowed"),
-    ('<a href="&#1;javascript:alert(1)">x</a>', "\x01javascript:alert(1)", "javascript: links are not allowed"),
+    ('<a href="&#1;javascript:alert(3)">x</a>', "\x01javascript:alert(3)", "javascript: links are not allowed"),
     ('<a href="https://example.org/\x01x">x</a>', "https://example.org/\x01x", "control character U+0001"),
     ('<a href="http://[::1">x</a>', "http://[::1", "not a valid URL"),
     ('<a href="tel:+441280814080">x</a>', "tel:+441280814080", "unsupported scheme tel:"),
     ('<img src="mailto:a@b.org" alt="">', "mailto:a@b.org", "mailto: is not an address <img src> can load"),
-    ('<p onclick="alert(1)">x</p>', "alert(1)", "inline event handler onclick="),
-    ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', "<script>alert(1)</script>", "srcdoc"),
-    ('<script>alert(1)</script>', "alert(1)", "inline <script>"),
+    ('<p onclick="alert(4)">x</p>', "alert(4)", "inline event handler onclick="),
+    ('<iframe srcdoc="&lt;script&gt;alert(5)&lt;/script&gt;"></iframe>', "<script>alert(5)</script>", "srcdoc"),
+    ('<script>alert(6)</script>', "alert(6)", "inline <script>"),
 ]
 
 
@@ -93,22 +94,29 @@ def test_the_site_check_refuses_a_third_party_script_in_any_file(tmp_path):
 
 
 def test_source_line_finds_the_url_as_written():
-    source = "# T\n\ntext\n<a href=\"&#1;javascript:x\">a</a>\n[y](http://[::1)\n"
+    source = ('# T\n\n<img src="https://a.example/x.png">\n<a href="&#1;javascript:x">a</a>\n[y](http://[::1)\n'
+              '<a href="https://a.example/">b</a>\n')
     assert sl.source_line(source, "\x01javascript:x") == 4
     assert sl.source_line(source, "http://[::1") == 5
+    assert sl.source_line(source, "https://a.example/") == 6  # the whole URL, not the start of a longer one
+    assert sl.source_line(source, "a.example/x") == 3  # else where it stands in a longer text
     assert sl.source_line(source, "nowhere") is None
 
 
 # ----------------------------------------------------------------------------- strict builds
 
 
-@pytest.mark.parametrize(("snippet", "what", "reason"), HOSTILE)
-def test_a_chapter_breaking_a_rule_fails_naming_file_and_line(fixture_site, snippet, what, reason):
-    page = f"# Home\n\nText.[@smith2020title]\n\n<div>\n{snippet}\n</div>\n"
-    result = fixture_site({"index.md": page}, bib=ONE_ENTRY)
+def test_a_chapter_breaking_the_rules_fails_naming_file_and_line_of_each(fixture_site):
+    """One chapter holding every case of HOSTILE, each in a block of its own on line 6, 10, 14..."""
+    blocks = "".join(f"<div>\n{snippet}\n</div>\n\n" for snippet, _, _ in HOSTILE)
+    result = fixture_site({"index.md": f"# Home\n\nText.[@smith2020title]\n\n{blocks}"}, bib=ONE_ENTRY)
     assert not result.ok
-    assert any(m.startswith("check_links: docs/index.md:6: ") and reason in m for m in result.messages), result.text()
     assert "Traceback" not in result.text()
+    for index, (_, what, reason) in enumerate(HOSTILE):
+        line = 6 + 4 * index
+        assert any(m.startswith(f"check_links: docs/index.md:{line}: ") and reason in m and repr(what) in m
+                   for m in result.messages), (line, reason, result.text())
+    assert len([m for m in result.messages if m.startswith("check_links: docs/index.md:")]) == len(HOSTILE)
 
 
 def test_a_markdown_link_mkdocs_cannot_parse_fails_naming_file_and_line(fixture_site):
