@@ -7,7 +7,9 @@
    that Python code sees unchanged), and the theme's environment escapes a ``Text`` whenever
    a template prints it without ``| e`` (Jinja's ``finalize``); ``| e`` escapes it once, as
    before. Titles MkDocs takes from a page's first heading are HTML (entities kept): they
-   become the same plain ``Text``, so every template escapes every title exactly once.
+   become the same plain ``Text``, so every template escapes every title exactly once. (The
+   front matter's ``title`` itself is kept escaped, as Markup: Material's search index takes
+   it as HTML.)
 2. Material's two toggle checkboxes carry ``autocomplete``, which HTML allows on text
    inputs only (the Nu HTML Checker's only complaint about Material's pages).
 
@@ -83,10 +85,15 @@ def mark_pages(files: Files) -> None:
         page = file.page
         if page is None:
             continue
-        page.meta.update(text(page.meta))
         title = plain_title(page)
+        page.meta.update(text(page.meta))
         if title is not None:
             page.title = Text(title)
+        if isinstance(page.meta.get("title"), str):
+            # Material's search takes a section's title as HTML, and the front matter's title for
+            # the text before a page's first heading (str(page.meta.get("title", page.title))):
+            # it gets the escaped title, which templates print as it is, escaped once.
+            page.meta["title"] = escape(page.meta["title"])
 
 
 def mark_nav(items: list) -> None:

@@ -86,6 +86,22 @@ def test_settings_and_nav_titles_are_escaped_in_every_page(fixture_site):
     assert "Home & more" in [" ".join(a.text_content().split()) for a in built["other/index.html"].iter("a")]
 
 
+def test_a_front_matter_title_reaches_the_search_index_escaped(fixture_site):
+    """Material's search takes the front matter's title as the (HTML) title of the text
+    before the page's first heading, and its search results show it as HTML."""
+    import json
+
+    result = fixture_site({"index.md": "# Home\n\nText.\n",
+                           "other.md": f"---\ntitle: '{EVIL}'\n---\nText before any heading.\n\n## Sub\n\nMore.\n"},
+                          bib=ONE_ENTRY)
+    assert result.ok, result.text()
+    docs = json.loads((result.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    title = next(doc["title"] for doc in docs if doc["location"] == "other/")
+    fragment = lxml.html.fragment_fromstring(title, create_parent="div")
+    assert fragment.text_content() == EVIL and len(fragment) == 0, title
+    assert lxml.html.document_fromstring(result.html("other")).findtext(".//title").startswith(EVIL + " - ")
+
+
 # ----------------------------------------------------------------------------- the real site
 
 
