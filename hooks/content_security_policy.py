@@ -11,7 +11,8 @@ gets the hashes of the whole site: Material's instant navigation runs the next p
 scripts under the first page's policy.
 
 Events: ``on_post_build`` at priority -90: after every hook that writes HTML (the print
-edition writes at 0), before the link check (-100) reads the site.
+edition writes at 0), before the link check (-100) reads the site. A page kept from an
+earlier build (``--dirty``) gets its policy anew.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _RUNNING_TYPES = {"", "text/javascript", "application/javascript", "module"}
 _CHARSET = re.compile(r"<meta\s+charset\s*=\s*[\"']?[\w-]+[\"']?\s*/?>", re.I)
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
 _EXISTING = re.compile(r"<meta\s+http-equiv\s*=\s*[\"']?content-security-policy", re.I)
+# This hook's own tag, from an earlier build of a page that was not written again
+# (`mkdocs build --dirty`, `mkdocs serve --dirty`): replaced, not refused.
+_OURS = re.compile(r'\n  <meta http-equiv="Content-Security-Policy" content="[^"]*" data-site-policy>')
 
 
 def sha256(text: str) -> str:
@@ -70,7 +74,7 @@ def policy(script_hashes: list[str], style_hashes: list[str]) -> str:
 def with_policy(html: str, content: str) -> str | None:
     """The page with the policy as early in its <head> as allowed (after <meta charset>, which
     must come first); None for a page with no <head> to put it in."""
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{content}" data-site-policy>'
     at = _CHARSET.search(html) or _HEAD.search(html)
     if at is None:
         return None
@@ -89,8 +93,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     pages = {path.relative_to(site_dir).as_posix(): path.read_text(encoding="utf-8")
              for path in sorted(site_dir.rglob("*.html")) if path.is_file()}
-    content = site_policy(pages)
+    content = site_policy({name: _OURS.sub("", html) for name, html in pages.items()})
     for name, html in pages.items():
+        html = _OURS.sub("", html)
         if _EXISTING.search(html):
             log.warning(f"{name}: has a Content-Security-Policy of its own: delete it (the build adds the site's)")
             continue

@@ -69,3 +69,19 @@ def test_a_page_with_a_policy_of_its_own_fails_the_build(fixture_site):
     result = fixture_site({"index.md": page}, bib=ONE_ENTRY)
     assert not result.ok
     assert any("index.html: has a Content-Security-Policy of its own" in m for m in result.messages), result.text()
+
+
+def test_a_page_kept_from_an_earlier_build_gets_the_policy_anew(tmp_path):
+    """`mkdocs build --dirty` leaves pages it did not write again, with last build's policy."""
+    page = '<html><head><meta charset="utf-8"></head><body><script>{}</script></body></html>'
+    (tmp_path / "a.html").write_text(page.format("one()"))
+
+    class Config:
+        site_dir = str(tmp_path)
+
+    csp.on_post_build(Config())
+    first = (tmp_path / "a.html").read_text()
+    (tmp_path / "b.html").write_text(page.format("two()"))
+    csp.on_post_build(Config())
+    again = (tmp_path / "a.html").read_text()
+    assert again.count("Content-Security-Policy") == 1 and csp.sha256("two()") in again and again != first
