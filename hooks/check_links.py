@@ -14,6 +14,7 @@ Events:
   Markdown step that takes out a link MkDocs cannot parse (``[x](http://[::1)`` would end
   MkDocs' own link rewriting in a traceback).
 - ``on_files``: keep the pages' sources, to name them in messages.
+- ``on_page_markdown`` (priority 100): forget what the last conversion took out.
 - ``on_page_content`` (priority -100, after other hooks): take out of the page's HTML every
   URL that breaks a rule, every inline handler, srcdoc and inline script, each a warning
   naming the Markdown file and line (later hooks never see them).
