@@ -369,10 +369,16 @@ def is_external(url: str, base: Base) -> bool:
 def policy_problem(link: Link, base: Base) -> str:
     """Which rule a URL breaks, whatever the site holds ('' for none): the scheme, a
     third-party request, a URL that holds a control character or does not parse."""
-    return _policy_problem(link.url, link.fetch, link.tag, link.attr, base)
+    return _rules(link.url, link.fetch, link.tag, link.attr, base)[0]
 
 
 @functools.lru_cache(maxsize=65536)  # a site repeats its links (the navigation is on every page)
+def _rules(url: str, fetch: bool, tag: str, attr: str, base: Base) -> tuple[str, bool]:
+    """(policy_problem, whether the URL leads out of the site: mailto: or external)."""
+    problem = _policy_problem(url, fetch, tag, attr, base)
+    return problem, not problem and (scheme_of(url) in ACCEPTED_SCHEMES or is_external(url, base))
+
+
 def _policy_problem(url: str, fetch: bool, tag: str, attr: str, base: Base) -> str:
     link = Link(url, tag, attr, 0, "", fetch)
     scheme = scheme_of(url)
@@ -415,14 +421,11 @@ def inline_problem(inline: Inline) -> str:
 def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: dict[str, HtmlScan]) -> str:
     """Why a URL of ``page`` is refused or broken, or '' when it is fine or not checked here."""
     url = link.url
-    scheme = scheme_of(url)
-    problem = policy_problem(link, base)
+    problem, elsewhere = _rules(url, link.fetch, link.tag, link.attr, base)
     if problem:
         return problem
-    if scheme in ACCEPTED_SCHEMES:
-        return ""
-    if is_external(url, base):
-        return ""  # external: checked on demand by _linkcheck
+    if elsewhere:
+        return ""  # mailto:, or external: checked on demand by _linkcheck
     target, fragment, reason = resolve(url, page, base, site)
     if target is None:
         return f"broken link: {reason}"
