@@ -6,6 +6,7 @@ shortcode into Markdown links, which MkDocs then validates). Default priority.
 
 from __future__ import annotations
 
+import html
 import re
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,10 +25,16 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
+def markdown_text(text: str) -> str:
+    """`text` as Markdown that shows it as written (a title from mkdocs.yml is text, not HTML
+    or Markdown)."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", html.escape(text, quote=False))
+
+
 def contents_list(pages: list[tuple[str, str]], current: str) -> str:
     """A numbered Markdown list of links to every page but the current one and the home page."""
     items = [
-        f"1. [{title}]({get_relative_url(src, current)})"
+        f"1. [{markdown_text(title)}]({get_relative_url(src, current)})"
         for title, src in pages
         if src != current and src != "index.md"
     ]

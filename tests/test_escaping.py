@@ -102,6 +102,16 @@ def test_a_front_matter_title_reaches_the_search_index_escaped(fixture_site):
     assert lxml.html.document_fromstring(result.html("other")).findtext(".//title").startswith(EVIL + " - ")
 
 
+def test_a_nav_title_reaches_the_contents_list_as_text(fixture_site):
+    pages = {"index.md": "# Home\n\n## Contents\n\n<!-- contents -->\n", "other.md": "# Other\n\nText.\n"}
+    result = fixture_site(pages, bib=ONE_ENTRY, nav=[{"Home": "index.md"}, {EVIL + " *[x]*": "other.md"}])
+    assert result.ok, result.text()
+    root = lxml.html.document_fromstring(result.html())
+    links = root.xpath("//article//ol/li/a")
+    assert [" ".join(a.text_content().split()) for a in links] == [EVIL + " *[x]*"]
+    assert not links[0].xpath(".//*")  # no <b>, <script> or <em> made of it
+
+
 # ----------------------------------------------------------------------------- the real site
 
 
