@@ -10,9 +10,15 @@ any other inline script), no plugins, no ``<base>`` or form target elsewhere. Ev
 gets the hashes of the whole site: Material's instant navigation runs the next page's
 scripts under the first page's policy.
 
-Events: ``on_post_build`` at priority -90: after every hook that writes HTML (the print
-edition writes at 0), before the link check (-100) reads the site. A page kept from an
-earlier build (``--dirty``) gets its policy anew.
+Under ``mkdocs serve`` the pages get no policy: MkDocs injects its live-reload script, a
+new inline one on every request, into each page it serves (the strict build still refuses
+what the policy would block).
+
+Events:
+- ``on_startup``: note whether this process serves the site.
+- ``on_post_build`` at priority -90: after every hook that writes HTML (the print edition
+  writes at 0), before the link check (-100) reads the site. A page kept from an earlier
+  build (``--dirty``) gets its policy anew.
 """
 
 from __future__ import annotations
@@ -39,6 +45,13 @@ _EXISTING = re.compile(r"<meta\s+http-equiv\s*=\s*[\"']?content-security-policy"
 # This hook's own tag, from an earlier build of a page that was not written again
 # (`mkdocs build --dirty`, `mkdocs serve --dirty`): replaced, not refused.
 _OURS = re.compile(r'\n  <meta http-equiv="Content-Security-Policy" content="[^"]*" data-site-policy>')
+
+
+_process = {"serving": False}  # for the process, not a build: set once by on_startup
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _process["serving"] = command == "serve"
 
 
 def sha256(text: str) -> str:
@@ -90,6 +103,9 @@ def site_policy(pages: dict[str, str]) -> str:
 
 @event_priority(-90)
 def on_post_build(config: MkDocsConfig) -> None:
+    if _process["serving"]:
+        log.info("no Content-Security-Policy under `mkdocs serve` (its live-reload script is inline).")
+        return
     site_dir = Path(config.site_dir)
     pages = {path.relative_to(site_dir).as_posix(): path.read_text(encoding="utf-8")
              for path in sorted(site_dir.rglob("*.html")) if path.is_file()}

@@ -85,3 +85,20 @@ def test_a_page_kept_from_an_earlier_build_gets_the_policy_anew(tmp_path):
     csp.on_post_build(Config())
     again = (tmp_path / "a.html").read_text()
     assert again.count("Content-Security-Policy") == 1 and csp.sha256("two()") in again and again != first
+
+
+def test_no_policy_under_mkdocs_serve(tmp_path):
+    """MkDocs' live reload puts a new inline script into every page it serves."""
+    (tmp_path / "a.html").write_text('<html><head><meta charset="utf-8"></head><body></body></html>')
+
+    class Config:
+        site_dir = str(tmp_path)
+
+    try:
+        csp.on_startup(command="serve", dirty=False)
+        csp.on_post_build(Config())
+        assert "Content-Security-Policy" not in (tmp_path / "a.html").read_text()
+    finally:
+        csp.on_startup(command="build", dirty=False)
+    csp.on_post_build(Config())
+    assert "Content-Security-Policy" in (tmp_path / "a.html").read_text()
