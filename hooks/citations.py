@@ -198,7 +198,12 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
             log.warning(f"{rel}:{message}")
         masked = lib.mask_code(markdown)
         if bib_command in masked:
-            site.bibliography_page = file.src_uri
+            if site.bibliography_page is not None:
+                line = masked[: masked.index(bib_command)].count("\n") + 1 + offset
+                log.warning(f"{rel}:{line}: a second {bib_command} (the first is in "
+                            f"{_where(config, site.bibliography_page)}): keep it on one References page only")
+            else:
+                site.bibliography_page = file.src_uri
         if adapter.bib_command(config) in masked:
             line = masked[: masked.index(adapter.bib_command(config))].count("\n") + 1 + offset
             log.warning(f"{rel}:{line}: {adapter.bib_command(config)} (a list of one page's sources) is not "

@@ -110,3 +110,12 @@ def test_the_per_page_bibliography_command_is_refused(fixture_site):
     result = fixture_site({"index.md": "# Home\n\nText.[@smith2020title]\n\n\\bibliography\n"}, bib=ONE_ENTRY)
     assert not result.ok
     assert any("docs/index.md:5: \\bibliography" in m for m in result.messages), result.text()
+
+
+def test_a_second_full_bibliography_is_refused(fixture_site):
+    pages = {"index.md": "# Home\n\nText.[@smith2020title]\n", "references.md": "# References\n\n\\full_bibliography\n",
+             "again.md": "# Again\n\n\\full_bibliography\n"}
+    result = fixture_site(pages, bib=ONE_ENTRY, nav=["index.md", "references.md", "again.md"])
+    assert not result.ok
+    assert any("docs/again.md:3: a second \\full_bibliography (the first is in docs/references.md)" in m
+               for m in result.messages), result.text()
