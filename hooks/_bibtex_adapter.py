@@ -74,6 +74,12 @@ def bib_command(config: MkDocsConfig) -> str:
     return plugin(config).config.bib_command
 
 
+def inline_citations(config: MkDocsConfig) -> bool:
+    """The plugin's enable_inline_citations (bare @key in the text), which its Markdown
+    rewriting did and which is out of the build (see leave_markdown_to_hooks)."""
+    return bool(plugin(config).config.enable_inline_citations)
+
+
 def leave_markdown_to_hooks(config: MkDocsConfig) -> None:
     """Take mkdocs-bibtex's on_page_markdown out of this build's events. The citation hook
     (which runs first) has already replaced every citation and the bibliography command;

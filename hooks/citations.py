@@ -142,6 +142,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.warning(str(problem))
     adapter.share_parsed_library(config, parsed)
     adapter.leave_markdown_to_hooks(config)
+    if adapter.inline_citations(config):
+        log.warning(f"{config.config_file_path}: bibtex enable_inline_citations: true is not supported (a bare "
+                    "@key stays text): cite with [@key] and set it to false")
     return config
 
 

@@ -119,3 +119,15 @@ def test_a_second_full_bibliography_is_refused(fixture_site):
     assert not result.ok
     assert any("docs/again.md:3: a second \\full_bibliography (the first is in docs/references.md)" in m
                for m in result.messages), result.text()
+
+
+def test_inline_citations_are_refused_in_the_settings(fixture_site):
+    from sitebuild import real_config
+
+    plugins = real_config()["plugins"]
+    for plugin in plugins:
+        if isinstance(plugin, dict) and "bibtex" in plugin:
+            plugin["bibtex"]["enable_inline_citations"] = True
+    result = fixture_site({"index.md": "# Home\n\nText.[@smith2020title]\n"}, bib=ONE_ENTRY, plugins=plugins)
+    assert not result.ok
+    assert any("enable_inline_citations: true is not supported" in m for m in result.messages), result.text()
