@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint bench audit browsers clean pdf-libs pdf-tools linkcheck
+.PHONY: help serve build test lint bench audit browsers clean pdf-libs pdf-tools java linkcheck
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,10 +43,13 @@ pdf-libs: $(VENV)/.installed-build ## Install Pango and a font for the PDF editi
 pdf-tools: ## Install Debian's poppler-utils (pdftotext) for the PDF tests when missing
 	@if command -v pdftotext >/dev/null 2>&1; then :; else $(call apt_install,poppler-utils); fi
 
+java: ## Install Debian's Java for the HTML checker (vnu.jar) when it is missing
+	@if command -v java >/dev/null 2>&1; then :; else $(call apt_install,default-jre-headless); fi
+
 browsers: ## Install Debian's Chromium for the browser tests when it is missing (as root)
 	@if command -v chromium >/dev/null 2>&1; then :; else $(call apt_install,chromium fonts-roboto-unhinted); fi
 
-test: $(VENV)/.installed-test browsers pdf-libs pdf-tools ## Install what the tests need, then run the whole suite
+test: $(VENV)/.installed-test browsers pdf-libs pdf-tools java ## Install what the tests need, then run the whole suite
 	$(BIN)/ruff check hooks tests bench
 	$(BIN)/pytest
 

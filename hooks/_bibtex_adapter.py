@@ -4,8 +4,9 @@ mkdocs-bibtex 4.4.0 is archived upstream. Everything the citation layer needs fr
 through the functions below, so that replacing the plugin means rewriting this file alone:
 
 - the plugin instance (``config.plugins["bibtex"]``);
-- its options ``bib_file`` / ``bib_dir``, ``csl_file`` and ``full_bib_command``;
-- its parsed library (``plugin.registry.bib_data``, a ``pybtex`` ``BibliographyData``).
+- its options ``bib_file`` / ``bib_dir``, ``csl_file``, ``bib_command`` and ``full_bib_command``;
+- its parsed library (``plugin.registry.bib_data``, a ``pybtex`` ``BibliographyData``);
+- its ``on_page_markdown`` event, taken out of the build (``leave_markdown_to_hooks``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,27 @@ def set_csl_file(config: MkDocsConfig, path: Path) -> None:
 
 def full_bib_command(config: MkDocsConfig) -> str:
     return plugin(config).config.full_bib_command
+
+
+def bib_command(config: MkDocsConfig) -> str:
+    return plugin(config).config.bib_command
+
+
+def inline_citations(config: MkDocsConfig) -> bool:
+    """The plugin's enable_inline_citations (bare @key in the text), which its Markdown
+    rewriting did and which is out of the build (see leave_markdown_to_hooks)."""
+    return bool(plugin(config).config.enable_inline_citations)
+
+
+def leave_markdown_to_hooks(config: MkDocsConfig) -> None:
+    """Take mkdocs-bibtex's on_page_markdown out of this build's events. The citation hook
+    (which runs first) has already replaced every citation and the bibliography command;
+    all the plugin would still do is damage: it rewrites ``[@key]`` inside code and
+    ``[@text](url)`` link text (ending in a traceback for an unknown key). MkDocs registers
+    the events anew for every build, so this runs in every on_config."""
+    instance = plugin(config)
+    events = config.plugins.events["page_markdown"]
+    events[:] = [method for method in events if getattr(method, "__self__", None) is not instance]
 
 
 def share_parsed_library(config: MkDocsConfig, parsed: dict[Path, Any]) -> None:

@@ -14,9 +14,11 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # --------------------------------------------------------------------------- citations
 
@@ -29,6 +31,12 @@ BLOCK_RE = re.compile(r"(?<![\]\\!])\[(?P<body>[^\[\]\n]*@[^\[\]\n]*)\](?![(\[:]
 FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})")
 INLINE_CODE_RE = re.compile(r"(`+)(?:.+?)\1")
 COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+# A line indented as an indented code block would be (inside block quotes too). Whether it is
+# code depends on the blocks around it (a list item's or an admonition's body is indented
+# the same way): Markdown itself decides, see spans_in_code.
+INDENTED_RE = re.compile(r"^(?:[ ]{0,3}>[ ]?)*(?:[ ]{4}|[ ]{0,3}\t)", re.M)
+# A hand-written footnote reference or definition: [^label] / [^label]:
+FOOTNOTE_RE = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?P<definition>:)?")
 
 
 @dataclass(frozen=True)
@@ -81,15 +89,48 @@ class CitationSyntaxError(ValueError):
         self.line = line
 
 
-def find_citations(markdown: str) -> list[Citation]:
-    """Every citation block of a page in order, outside code. Raises CitationSyntaxError
-    for a block that mixes citations with text pandoc cannot read."""
+# Decides which (start, end) spans of a Markdown source Markdown renders as code: the
+# indices of those spans. See spans_in_code.
+InCode = Callable[[str, list[tuple[int, int]]], set[int]]
+_SPAN_OPEN, _SPAN_CLOSE = "\ue005", "\ue006"
+_CODE_HTML_RE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.S)
+
+
+def spans_in_code(markdown: str, spans: list[tuple[int, int]], convert: Callable[[str], str]) -> set[int]:
+    """The indices of `spans` that Markdown renders inside <pre> or <code>: each span is
+    swapped for a placeholder, the source converted by `convert` (Markdown to HTML with the
+    site's extensions) and the placeholders looked for in the code of the result."""
+    if not spans:
+        return set()
+    marked = markdown
+    for index, (start, end) in sorted(enumerate(spans), key=lambda item: -item[1][0]):
+        marked = marked[:start] + numbered_token(index, _SPAN_OPEN, _SPAN_CLOSE) + marked[end:]
+    found: set[int] = set()
+    for region in _CODE_HTML_RE.finditer(convert(marked)):
+        replace_numbered_tokens(region.group(0), _SPAN_OPEN, _SPAN_CLOSE, lambda index: found.add(index) or "")
+    return found
+
+
+def _outside_code(markdown: str, masked: str, matches: list[re.Match], in_code: InCode | None) -> list[re.Match]:
+    """`matches` (of `masked`) less those in an indented code block: the ones on an indented
+    line are checked with `in_code` (without it, they are kept)."""
+    indented = [m for m in matches
+                if INDENTED_RE.match(masked, masked.rfind("\n", 0, m.start()) + 1)]
+    if not indented or in_code is None:
+        return matches
+    code = {id(indented[i]) for i in in_code(markdown, [(m.start(), m.end()) for m in indented])}
+    return [m for m in matches if id(m) not in code]
+
+
+def find_citations(markdown: str, in_code: InCode | None = None) -> list[Citation]:
+    """Every citation block of a page in order, outside code (fenced, inline, and indented
+    code blocks, which ``in_code`` tells from other indented text). Raises
+    CitationSyntaxError for a block that mixes citations with text pandoc cannot read."""
     masked = mask_code(markdown)
     found: list[Citation] = []
-    for match in BLOCK_RE.finditer(masked):
+    candidates = [m for m in BLOCK_RE.finditer(masked) if KEY_RE.search(m.group("body"))]  # not [me@example.org]
+    for match in _outside_code(markdown, masked, candidates, in_code):
         body = match.group("body")
-        if not KEY_RE.search(body):
-            continue  # e.g. an e-mail address in brackets
         line = masked.count("\n", 0, match.start()) + 1
         items = []
         for part in body.split(";"):
@@ -114,6 +155,23 @@ def find_citations(markdown: str) -> list[Citation]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A hand-written footnote reference ``[^label]`` or definition ``[^label]:``."""
+
+    label: str
+    line: int
+    definition: bool
+
+
+def find_footnotes(markdown: str, in_code: InCode | None = None) -> list[Footnote]:
+    """Every hand-written footnote reference and definition outside code, in order."""
+    masked = mask_code(markdown)
+    matches = _outside_code(markdown, masked, list(FOOTNOTE_RE.finditer(masked)), in_code)
+    return [Footnote(m.group("label"), masked.count("\n", 0, m.start()) + 1, bool(m.group("definition")))
+            for m in matches]
 
 
 # --------------------------------------------------------------------------- the library
@@ -161,12 +219,91 @@ def duplicate_keys(path: Path, lines: dict[str, list[int]]) -> list[BibProblem]:
     ]
 
 
+# C0 and C1 control characters (tab, line feed and carriage return aside) and DEL.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Explicit bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder the
+# text around them, so what a reader sees is not what the file says ("Trojan Source"). The
+# marks U+200E, U+200F and U+061C, which names in right-to-left scripts need, reorder nothing.
+BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def url_problem(url: str) -> str:
+    """What keeps `url` from being a link of the site ('' when it is a valid http(s) URL)."""
+    url = url.strip()
+    bad = CONTROL_RE.search(url) or BIDI_RE.search(url)
+    if bad:
+        return f"holds the control character U+{ord(bad.group(0)):04X}: delete it"
+    if not re.match(r"https?://", url, re.I):
+        return "only http:// and https:// links are allowed"
+    if re.search(r"\s", url):
+        return "holds white space: encode it (%20) or delete it"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        return f"is not a valid URL ({error})"
+    if not parts.hostname:
+        return "has no host name"
+    return ""
+
+
 def is_http_url(url: str) -> bool:
-    return re.match(r"https?://[^\s/?#]+\S*$", url.strip(), re.I) is not None
+    return url_problem(url) == ""
+
+
+def character_problems(path: Path, text: str) -> list[BibProblem]:
+    """A problem for each control or bidi control character of a .bib file, naming its line
+    and the entry it stands in."""
+    problems = []
+    starts = [(m.start(), m.group("key")) for m in ENTRY_RE.finditer(text)]
+    for match in re.finditer(f"{CONTROL_RE.pattern}|{BIDI_RE.pattern}", text):
+        line = text.count("\n", 0, match.start()) + 1
+        key = open_entry(starts, match.start())
+        kind = "bidi control" if BIDI_RE.match(match.group(0)) else "control"
+        problems.append(BibProblem(
+            path, line, f"{kind} character U+{ord(match.group(0)):04X}"
+            + (f" in entry {key!r}" if key else "")
+            + ": delete it (it hides or reorders what a reader sees)", fatal=True))
+    return problems
+
+
+def open_entry(starts: list[tuple[int, str]], offset: int) -> str | None:
+    """The key of the entry open at `offset` (the last to begin before it); `starts`:
+    (offset, key) of each entry in the file, in order."""
+    key = None
+    for start, name in starts:
+        if start >= offset:
+            break
+        key = name
+    return key
+
+
+def syntax_error_entry(text: str, offset: int) -> tuple[str, int] | None:
+    """(key, line) of the entry a syntax error at `offset` is in: the last entry that began
+    before the error (an unclosed brace runs on into the next entry or the end of file)."""
+    starts = [(m.start(), m.group("key")) for m in ENTRY_RE.finditer(text)]
+    key = open_entry(starts, offset)
+    if key is None:
+        return None
+    start = max(start for start, name in starts if name == key and start < offset)
+    return key, text.count("\n", 0, start) + 1
+
+
+def crossref_problems(path: Path, entries, lines: dict[str, int]) -> list[BibProblem]:
+    """A problem for each crossref naming no entry of the library. entries: pybtex entries."""
+    keys = {key.lower() for key in entries}
+    return [
+        BibProblem(path, lines.get(key.lower(), 1),
+                   f"entry {key!r} has crossref {str(entry.fields['crossref'])!r}, which names no entry "
+                   "of the library: add that entry, or fix or delete the crossref")
+        for key, entry in entries.items()
+        if "crossref" in entry.fields and str(entry.fields["crossref"]).strip().lower() not in keys
+    ]
 
 
 def check_entry(key: str, entry, path: Path, line: int) -> list[BibProblem]:
-    """The checks a cited entry must pass: a title; an http(s) URL where it is online."""
+    """The checks a cited entry must pass: a title; a URL where it is online (whether a URL
+    is a valid http(s) one is checked for every entry, cited or not, by the citation hook)."""
     fields = {name.lower(): str(value) for name, value in entry.fields.items()}
     problems = []
     if not fields.get("title", "").strip():
@@ -176,10 +313,6 @@ def check_entry(key: str, entry, path: Path, line: int) -> list[BibProblem]:
     if online and not url:
         problems.append(
             BibProblem(path, line, f"entry {key!r} is an online source without a url: add 'url = {{https://...}}'")
-        )
-    if url and not is_http_url(url):
-        problems.append(
-            BibProblem(path, line, f"entry {key!r} has url {url!r}: only http:// and https:// links are allowed")
         )
     return problems
 

@@ -1,13 +1,27 @@
-"""Links of a built site: reading every ``href``/``src`` and ``id`` of its HTML files, and
-resolving a link to a file of the site (and its fragment to an element of that file).
+"""Links of a built site: reading every URL-bearing attribute and ``id`` of its HTML files,
+resolving a link to a file of the site (and its fragment to an element of that file), and
+the rules every URL obeys:
 
-Pure functions over a folder of HTML: ``check_links.py`` runs them on ``site_dir`` after a
-build, ``_linkcheck.py`` reuses the scanner to collect the external links, and the tests
-call them directly.
+- what the browser fetches by itself as a page loads (``src``, ``srcset``, ``poster``,
+  ``<object data>``, ``<link href>`` but for plain links such as ``rel=canonical``,
+  ``<base href>``, a meta refresh, ``url()`` and ``@import`` in a ``style`` attribute or a
+  ``<style>`` element, SVG ``href``/``xlink:href``, ``ping``, form ``action`` and
+  ``formaction``...) points into the site: no third-party request;
+- every link a reader follows (``<a href>``, ``cite``...) is a link of the site, http(s) or
+  ``mailto:``;
+- no URL runs code or holds a page (``javascript:``, ``data:``), holds a control character
+  or fails to parse; no inline event handler (``onclick``...) or ``srcdoc``.
+
+Pure functions over HTML: ``check_links.py`` runs them on each page's content (where a
+problem can be named by its Markdown line) and on ``site_dir`` after a build;
+``_linkcheck.py`` reuses the scanner to collect the external links; the tests call them
+directly.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -15,58 +29,210 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
+import tinycss2
 from lxml import etree
 
-# Attributes that hold a URL (``srcset`` holds several).
-URL_ATTRS = {"href", "src", "srcset", "poster"}
+# Attributes whose URL the browser fetches by itself (``href`` and ``xlink:href`` depend on
+# the element: see is_fetched).
+FETCH_ATTRS = {"src", "srcset", "imagesrcset", "poster", "data", "action", "formaction", "ping", "background",
+               "manifest", "codebase", "archive", "lowsrc", "dynsrc"}
+# Attributes holding a link a reader may follow.
+LINK_ATTRS = {"href", "xlink:href", "cite", "longdesc"}
+URL_ATTRS = FETCH_ATTRS | LINK_ATTRS
+# Attributes holding several URLs: a srcset's candidates, or space-separated lists.
+LIST_ATTRS = {"ping", "archive"}
+SRCSET_ATTRS = {"srcset", "imagesrcset"}
+_ONE_URL = URL_ATTRS - LIST_ATTRS - SRCSET_ATTRS  # attributes holding one URL
+# <link rel> values that name a page rather than make the browser fetch something.
+PLAIN_RELS = {"alternate", "author", "bookmark", "canonical", "external", "help", "license", "me", "next",
+              "nofollow", "noopener", "noreferrer", "prev", "privacy-policy", "search", "tag",
+              "terms-of-service"}
 # Schemes a link of the site may use without being checked here.
-ACCEPTED_SCHEMES = {"mailto", "tel"}
+ACCEPTED_SCHEMES = {"mailto"}
 EXTERNAL_SCHEMES = {"http", "https"}
 # Schemes that run code or inline content: never allowed in a link of the site.
 FORBIDDEN_SCHEMES = {"javascript", "data", "vbscript"}
 SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # What a browser ignores in a URL before it reads its scheme.
 _IGNORED = re.compile(r"[\t\n\r]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_REFRESH_URL = re.compile(r"^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(?P<q>['\"]?)(?P<url>.*?)(?P=q)\s*$",
+                          re.I | re.S)
+# CSS functions whose string arguments are URLs (url("...") is a function, url(...) a token).
+_CSS_URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}
 
 
 @dataclass(frozen=True)
 class Link:
-    url: str  # the attribute value, entities decoded
+    url: str  # the attribute value (one URL of it), entities decoded
     tag: str
-    attr: str
-    line: int  # 1-based line in the HTML file
+    attr: str  # "style" for a url() in a style attribute or a <style> element
+    line: int  # 1-based line in the HTML
     rel: str = ""  # the rel attribute of <a>/<link>, lower-cased
+    fetch: bool = False  # the browser fetches it by itself, as the page loads
+
+
+@dataclass(frozen=True)
+class Inline:
+    """Code or a page written into the HTML instead of a file of the site: an event handler
+    attribute, an iframe's srcdoc, an inline script."""
+
+    tag: str
+    attr: str  # "onclick", "srcdoc", or "" for an inline <script>
+    line: int
+    text: str
 
 
 @dataclass
 class HtmlScan:
     links: list[Link] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    duplicate_ids: dict[str, list[int]] = field(default_factory=dict)  # id -> lines of each element
+    inline: list[Inline] = field(default_factory=list)  # handlers and srcdoc
+    scripts: list[Inline] = field(default_factory=list)  # inline <script>s (data blocks, JSON, aside)
 
 
-_URLS = etree.XPath(" | ".join(f"//@{name}" for name in sorted(URL_ATTRS)))  # in document order
+# Every attribute scan_tree reads, in one pass over the document, in document order (a union
+# of one //@name per attribute would walk it once for each: twice the time).
+_NAMES = " " + " ".join(sorted(URL_ATTRS | {"style", "srcdoc"})) + " "
+_ATTRS = etree.XPath(f"//@*[contains('{_NAMES}', concat(' ', name(), ' ')) or starts-with(name(), 'on')]"
+                     " | //meta[@http-equiv]/@content")
+_STYLES = etree.XPath("//style")
+_SCRIPTS = etree.XPath("//script[not(@src)]")
 _IDS = etree.XPath("//@id | //a/@name")
+_ID_ATTRS = etree.XPath("//@id")
+_DATA_SCRIPT_TYPES = {"application/json", "application/ld+json", "importmap", "text/template"}
 
 
-def scan_html(text: str) -> HtmlScan:
-    """Every URL-bearing attribute (with its line) and every id of an HTML document.
+def is_fetched(tag: str, attr: str, rel: str) -> bool:
+    """Whether the browser fetches this attribute's URL by itself, as the page loads."""
+    if attr in FETCH_ATTRS:
+        return True
+    if attr in ("href", "xlink:href"):
+        if tag in ("a", "area"):
+            return False
+        if tag == "link":
+            return not set(rel.split()) <= PLAIN_RELS
+        return True  # <base>, and SVG's <image>, <use>, <feImage>, <script>...
+    return False
+
+
+def parse_html(text: str, fragment: bool = False):
+    """An lxml tree of a document (or, with `fragment`, of a piece of one inside a <div>)."""
+    if fragment:
+        return lxml.html.fragment_fromstring(text, create_parent="div")
+    try:
+        return lxml.html.document_fromstring(text)
+    except ValueError:  # a str with an XML encoding declaration: let lxml decode the bytes
+        return lxml.html.document_fromstring(text.encode("utf-8"))
+
+
+def scan_html(text: str, fragment: bool = False) -> HtmlScan:
+    """Every URL-bearing attribute (with its line), every id, every inline handler and
+    script of an HTML document (or, with `fragment`, of a page's content).
 
     libxml2 (lxml) parses; XPath picks the attributes: about 20 times the speed of
     html.parser, which matters at hundreds of pages with the whole navigation in each."""
     scan = HtmlScan()
     if not text.strip():
         return scan
-    try:
-        root = lxml.html.document_fromstring(text)
-    except ValueError:  # a str with an XML encoding declaration: let lxml decode the bytes
-        root = lxml.html.document_fromstring(text.encode("utf-8"))
+    return scan_tree(parse_html(text, fragment), scan)
+
+
+def scan_tree(root, scan: HtmlScan | None = None) -> HtmlScan:
+    """scan_html for a parsed tree."""
+    scan = HtmlScan() if scan is None else scan
     scan.ids.update(str(value) for value in _IDS(root))
-    for value in _URLS(root):
-        element = value.getparent()
-        urls = srcset_urls(str(value)) if value.attrname == "srcset" else [str(value)]
-        rel = (element.get("rel") or "").lower()
-        scan.links.extend(Link(url, element.tag, value.attrname, element.sourceline or 0, rel) for url in urls)
+    lines: dict[str, list[int]] = {}
+    for value in _ID_ATTRS(root):
+        lines.setdefault(str(value), []).append(value.getparent().sourceline or 0)
+    scan.duplicate_ids = {ident: where for ident, where in lines.items() if len(where) > 1}
+    links = scan.links
+    for value in _ATTRS(root):
+        element, name = value.getparent(), value.attrname
+        if name in _ONE_URL:  # most of them: inlined, as a page with the navigation has thousands
+            tag = element.tag
+            rel = (element.get("rel") or "").lower()
+            links.append(Link(str(value), tag, name, element.sourceline or 0, rel, is_fetched(tag, name, rel)))
+        elif name.startswith("on") or name == "srcdoc":
+            scan.inline.append(Inline(element.tag, name, element.sourceline or 0, str(value)[:80]))
+        else:
+            links.extend(attribute_links(element, name, str(value)))
+    for style in _STYLES(root):
+        scan.links.extend(style_links(style))
+    for script in _SCRIPTS(root):
+        if (script.text or "").strip() and (script.get("type") or "").strip().lower() not in _DATA_SCRIPT_TYPES:
+            scan.scripts.append(Inline("script", "", script.sourceline or 0, (script.text or "").strip()[:80]))
     return scan
+
+
+def attribute_links(element, name: str, value: str) -> list[Link]:
+    """The URLs one attribute of `element` holds, as Links (none for most attributes)."""
+    line = element.sourceline or 0
+    rel = (element.get("rel") or "").lower()
+    if name == "style":
+        return [Link(url, element.tag, "style", line + offset, rel, True)
+                for url, offset in css_urls(value, declarations=True)]
+    if name == "content":
+        url = refresh_url(element) if element.tag == "meta" else None
+        return [] if url is None else [Link(url, "meta", "http-equiv=refresh", line, "", True)]
+    if name not in URL_ATTRS:
+        return []
+    if name in SRCSET_ATTRS:
+        urls = srcset_urls(value)
+    elif name in LIST_ATTRS:
+        urls = value.split()
+    else:
+        urls = [value]
+    fetch = is_fetched(element.tag, name, rel)
+    return [Link(url, element.tag, name, line, rel, fetch) for url in urls]
+
+
+def style_links(style) -> list[Link]:
+    """The URLs of a <style> element's url()s and @imports."""
+    return [Link(url, "style", "style", (style.sourceline or 1) + offset, "", True)
+            for url, offset in css_urls(style.text or "")]
+
+
+def refresh_url(meta) -> str | None:
+    """The URL a ``<meta http-equiv="refresh" content="5; url=...">`` sends the browser to."""
+    if (meta.get("http-equiv") or "").strip().lower() != "refresh":
+        return None
+    match = _REFRESH_URL.match(meta.get("content") or "")
+    return match.group("url").strip() if match and match.group("url").strip() else None
+
+
+def css_urls(css: str, declarations: bool = False) -> list[tuple[str, int]]:
+    """(URL, lines after the first) of every url(), image-set() string and @import of a
+    style sheet (or, with `declarations`, of a style attribute). tinycss2 tokenizes, so
+    escapes (``u\\72l(``) and comments hide nothing."""
+    found: list[tuple[str, int]] = []
+
+    def walk(tokens) -> None:
+        for token in tokens or []:
+            kind = token.type
+            if kind == "url":
+                found.append((token.value, token.source_line - 1))
+            elif kind == "function":
+                if token.lower_name in _CSS_URL_FUNCTIONS:
+                    found.extend((arg.value, arg.source_line - 1) for arg in token.arguments if arg.type == "string")
+                walk(token.arguments)
+            elif kind == "at-rule":
+                if token.lower_at_keyword == "import":
+                    found.extend((arg.value, arg.source_line - 1) for arg in token.prelude if arg.type == "string")
+                walk(token.prelude)
+                walk(token.content)
+            elif kind == "qualified-rule":
+                walk(token.prelude)
+                walk(token.content)
+            elif kind in ("() block", "[] block", "{} block"):
+                walk(token.content)
+
+    if declarations:
+        walk(tinycss2.parse_component_value_list(css, skip_comments=True))
+    else:
+        walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return found
 
 
 def srcset_urls(value: str) -> list[str]:
@@ -192,20 +358,74 @@ def resolve(link: str, page: str, base: Base, site: Path | SiteTree) -> tuple[st
     return None, fragment, f"no file {expected!r} in the site"
 
 
-def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: dict[str, HtmlScan]) -> str:
-    """Why an href/src of ``page`` is broken, or '' when it is fine or not checked here."""
-    url = link.url
+def is_external(url: str, base: Base) -> bool:
+    """An absolute (or protocol-relative) URL of another site than this one."""
+    scheme = scheme_of(url)
+    if scheme in EXTERNAL_SCHEMES:
+        return base.own(url) is None
+    return not scheme and url.strip().startswith("//")
+
+
+def policy_problem(link: Link, base: Base) -> str:
+    """Which rule a URL breaks, whatever the site holds ('' for none): the scheme, a
+    third-party request, a URL that holds a control character or does not parse."""
+    return _rules(link.url, link.fetch, link.tag, link.attr, base)[0]
+
+
+@functools.lru_cache(maxsize=65536)  # a site repeats its links (the navigation is on every page)
+def _rules(url: str, fetch: bool, tag: str, attr: str, base: Base) -> tuple[str, bool]:
+    """(policy_problem, whether the URL leads out of the site: mailto: or external)."""
+    problem = _policy_problem(url, fetch, tag, attr, base)
+    return problem, not problem and (scheme_of(url) in ACCEPTED_SCHEMES or is_external(url, base))
+
+
+def _policy_problem(url: str, fetch: bool, tag: str, attr: str, base: Base) -> str:
+    link = Link(url, tag, attr, 0, "", fetch)
     scheme = scheme_of(url)
     if scheme in FORBIDDEN_SCHEMES:
         return f"{scheme}: links are not allowed (put the content in the site, not in the link)"
-    if scheme in ACCEPTED_SCHEMES:
+    bad = _CONTROL.search(url)
+    if bad:
+        return f"the URL holds the control character U+{ord(bad.group(0)):04X}: delete it"
+    try:
+        urlsplit(url.strip())
+    except ValueError as error:
+        return f"not a valid URL ({error}): fix it"
+    if link.fetch:
+        where = "<style>" if link.tag == "style" else f"<{link.tag} {link.attr}>"
+        if scheme and scheme not in EXTERNAL_SCHEMES:
+            return f"{scheme}: is not an address {where} can load: use a file of the site"
+        if is_external(url, base) and link.attr in ("action", "formaction", "ping"):
+            return (f"third-party request ({where}): the browser would send the reader's request to another "
+                    "site; point it at a page of the site")
+        if is_external(url, base):
+            return (f"third-party request ({where}): the browser would fetch it from another site as the page "
+                    "loads; put the file in docs/ and point to it with a relative path")
         return ""
-    if scheme and scheme not in EXTERNAL_SCHEMES:
+    if scheme and scheme not in EXTERNAL_SCHEMES | ACCEPTED_SCHEMES:
         return f"unsupported scheme {scheme}: (use a link of the site, http(s) or mailto:)"
-    if scheme in EXTERNAL_SCHEMES and base.own(url) is None:
-        return ""  # external: checked on demand by _linkcheck
-    if not scheme and url.strip().startswith("//"):
-        return ""  # protocol-relative: external
+    return ""
+
+
+def inline_problem(inline: Inline) -> str:
+    """Why an inline handler, srcdoc or script is refused."""
+    if inline.attr == "srcdoc":
+        return "an iframe's srcdoc is a page outside the site: make it a page of the site"
+    if inline.attr:
+        return (f"inline event handler {inline.attr}=: the Content-Security-Policy blocks it; put the "
+                "behaviour in a script under docs/assets/javascripts (extra_javascript in mkdocs.yml)")
+    return ("inline <script>: the Content-Security-Policy runs the theme's scripts only; put it in a file under "
+            "docs/assets/javascripts and list it in extra_javascript in mkdocs.yml")
+
+
+def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: dict[str, HtmlScan]) -> str:
+    """Why a URL of ``page`` is refused or broken, or '' when it is fine or not checked here."""
+    url = link.url
+    problem, elsewhere = _rules(url, link.fetch, link.tag, link.attr, base)
+    if problem:
+        return problem
+    if elsewhere:
+        return ""  # mailto:, or external: checked on demand by _linkcheck
     target, fragment, reason = resolve(url, page, base, site)
     if target is None:
         return f"broken link: {reason}"
@@ -217,14 +437,78 @@ def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: 
     return ""
 
 
+@dataclass(frozen=True)
+class Refused:
+    """Something police_content took out of a page's content."""
+
+    line: int  # in the content's HTML
+    what: str  # the URL, or the start of the handler or script
+    reason: str
+
+
+def police_content(text: str, base: Base) -> tuple[str, list[Refused]]:
+    """A page's content less every URL attribute that breaks a rule (policy_problem), every
+    inline handler, srcdoc and inline script, and a list of what was taken out. Content
+    with nothing to take out comes back unchanged (not re-serialized)."""
+    if not text.strip():
+        return text, []
+    root = parse_html(text, fragment=True)
+    scan = scan_tree(root)
+    bad_links = {link: reason for link in scan.links if (reason := policy_problem(link, base))}
+    bad_inline = scan.inline + scan.scripts
+    if not bad_links and not bad_inline:
+        return text, []
+    inline = {(item.line, item.tag, item.attr) for item in bad_inline}
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element is root:
+            continue
+        line = element.sourceline or 0
+        if (line, element.tag, "") in inline or element.tag == "style" and set(style_links(element)) & set(bad_links) \
+                or element.tag == "script" and set(attribute_links(element, "src", element.get("src") or "")) \
+                & set(bad_links):
+            element.drop_tree()  # (a script without its src would become an inline one)
+            continue
+        for name, value in list(element.attrib.items()):
+            if (line, element.tag, name) in inline or set(attribute_links(element, name, value)) & set(bad_links):
+                del element.attrib[name]
+    refused = [Refused(link.line, link.url, reason) for link, reason in bad_links.items()]
+    refused += [Refused(item.line, item.text, inline_problem(item)) for item in bad_inline]
+    cleaned = lxml.html.tostring(root, encoding="unicode")
+    return cleaned[len("<div>"): -len("</div>")], sorted(refused, key=lambda item: item.line)
+
+
+def source_line(source: str, needle: str) -> int | None:
+    """The first line (1-based) of `source` that holds `needle`, as written or with its
+    character references decoded (``&#1;javascript:`` holds ``\x01javascript:``)."""
+    if not needle.strip():
+        return None
+    visible = _CONTROL.sub("", needle)  # html.unescape drops a reference to a control character
+    lines = source.splitlines()
+    whole = re.compile(r"(?:^|(?<=[\s\"'(=,>;]))" + re.escape(needle) + r"(?=$|[\s\"'()<>,;])")
+    whole_visible = re.compile(r"(?:^|(?<=[\s\"'(=,>;]))" + re.escape(visible) + r"(?=$|[\s\"'()<>,;])")
+    for test in (lambda line: whole.search(line) or "&" in line and whole_visible.search(html.unescape(line)),
+                 lambda line: needle in line or "&" in line and visible in html.unescape(line)):
+        for number, line in enumerate(lines, start=1):  # the URL whole (not a longer one it starts), else a part
+            if test(line):
+                return number
+    return None
+
+
 def check_site(site_dir: Path, site_url: str | None = None,
                scans: dict[str, HtmlScan] | None = None) -> list[Problem]:
-    """Every broken internal link or anchor, and every forbidden link, of the built site."""
+    """Every broken internal link or anchor, every refused URL, inline handler or srcdoc, and
+    every duplicate id of the built site (inline scripts are the theme's by then: page
+    content is checked with police_content)."""
     base = Base.from_site_url(site_url)
     scans = scan_site(site_dir) if scans is None else scans
     tree = SiteTree(site_dir)
     problems = []
     for page, scan in scans.items():
+        for ident, lines in scan.duplicate_ids.items():
+            problems.extend(Problem(page, ident, line, f"duplicate id (lines {', '.join(map(str, lines))}): "
+                                    "each id must be unique in its page")
+                            for line in lines[1:])
+        problems.extend(Problem(page, inline.text, inline.line, inline_problem(inline)) for inline in scan.inline)
         for link in scan.links:
             reason = check_link(link, page, base, tree, scans)
             if reason:

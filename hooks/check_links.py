@@ -1,16 +1,23 @@
-"""Every link of the built site leads somewhere: each ``href``/``src`` of every HTML file in
-``site_dir`` resolves to a file of the site and, with a fragment, to an element with that id.
-This sees what MkDocs' own validation does not: raw HTML in Markdown, notes, callouts,
-bibliography anchors, the theme's links. ``javascript:`` and ``data:`` links are errors,
-``mailto:`` is accepted, external http(s) links are left to the external check.
+"""Every link of the built site leads somewhere, and none breaks the site's promises: no
+third-party request, links that are http(s), ``mailto:`` or of the site (the rules are in
+``_sitelinks.py``). Each URL of every HTML file in ``site_dir`` resolves to a file of the
+site and, with a fragment, to an element with that id. This sees what MkDocs' own
+validation does not: raw HTML in Markdown, notes, callouts, bibliography anchors, the
+theme's links. External http(s) links are left to the external check.
 
 On demand (``extra: linkcheck: external: cached|full``; default ``off``, so the build never
 goes online) it also checks every external URL of the pages and of the .bib library online
 (``_linkcheck.py``) and writes the report.
 
 Events:
-- ``on_config``: reset state; validate ``extra: linkcheck`` (a ``Config`` subclass).
+- ``on_config``: reset state; validate ``extra: linkcheck`` (a ``Config`` subclass); add a
+  Markdown step that takes out a link MkDocs cannot parse (``[x](http://[::1)`` would end
+  MkDocs' own link rewriting in a traceback).
 - ``on_files``: keep the pages' sources, to name them in messages.
+- ``on_page_markdown`` (priority 100): forget what the last conversion took out.
+- ``on_page_content`` (priority -100, after other hooks): take out of the page's HTML every
+  URL that breaks a rule, every inline handler, srcdoc and inline script, each a warning
+  naming the Markdown file and line (later hooks never see them).
 - ``on_post_build`` (priority -100, after every other hook has written its files): scan the
   site; each broken link is a warning naming the page and the link, so ``--strict`` fails.
 """
@@ -18,24 +25,59 @@ Events:
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import _bibtex_adapter
 import _linkcheck
 import _sitelinks
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("check_links")
 
 _options: _linkcheck.LinkcheckConfig | None = None
 _names: dict[str, str] = {}  # site path of each page -> its Markdown source, this build
+_unparsable: list[tuple[str, str, str]] = []  # (tag, url, error) taken out of the page being converted
+
+
+class _UnparsableLinks(Treeprocessor):
+    """Before MkDocs rewrites the links of a converted page (its treeprocessor "relpath", at
+    priority 0), turn each <a href>/<img src> that urlsplit cannot parse into a <span> of its
+    text (or alt text), and note it."""
+
+    def run(self, root):
+        for element in root.iter():
+            attr = {"a": "href", "img": "src"}.get(element.tag)
+            url = element.get(attr) if attr else None
+            if url is None:
+                continue
+            try:
+                urlsplit(url)
+            except ValueError as error:
+                _unparsable.append((element.tag, url, str(error)))
+                # MkDocs expects every <a> and <img> to hold its URL: keep the text, not the element.
+                text = element.text if element.tag == "a" else element.get("alt")
+                element.attrib.clear()
+                element.tag, element.text = "span", text
+        return root
+
+
+class UnparsableLinks(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_UnparsableLinks(md), "briefing_unparsable_links", 1)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _options
     _names.clear()
+    _unparsable.clear()
+    if not any(isinstance(ext, UnparsableLinks) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(UnparsableLinks())
     try:
         _options, warnings = _linkcheck.load_config(config.extra.get("linkcheck"), config.config_file_path)
         if _options.external != "off":
@@ -51,6 +93,29 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _names.clear()
     _names.update(_linkcheck.page_names(files, config))
     return files
+
+
+@event_priority(100)
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    _unparsable.clear()  # what the next conversion takes out is this page's
+    return markdown
+
+
+@event_priority(-100)
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Take refused URLs, handlers and inline scripts out of the page, naming each."""
+    source = page.file.content_string
+    where = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
+    for _tag, url, error in _unparsable:
+        line = _sitelinks.source_line(source, url)
+        log.warning(f"{where}:{line or '?'}: not a valid URL ({error}): fix the link: {url!r}")
+    _unparsable.clear()
+    cleaned, refused = _sitelinks.police_content(html, _sitelinks.Base.from_site_url(config.site_url))
+    for item in refused:
+        line = _sitelinks.source_line(source, item.what)
+        at = f"{where}:{line}" if line else f"{where} (line {item.line} of its HTML)"
+        log.warning(f"{at}: {item.reason}: {item.what!r}")
+    return cleaned
 
 
 def describe(problems: list[_sitelinks.Problem], names: dict[str, str]) -> list[str]:

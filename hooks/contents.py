@@ -10,6 +10,7 @@ which MkDocs then validates). Default priority.
 
 from __future__ import annotations
 
+import html
 import re
 
 import _notes
@@ -33,10 +34,16 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
+def markdown_text(text: str) -> str:
+    """`text` as Markdown that shows it as written (a title from mkdocs.yml is text, not HTML
+    or Markdown)."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", html.escape(text, quote=False))
+
+
 def contents_list(pages: list[tuple[str, str]], current: str, back_matter: set[str] | frozenset = frozenset()) -> str:
     """Markdown links to every page but the current one and the home page: the chapters as a
     numbered list, then each page of ``back_matter`` as a paragraph of class ``contents-back``."""
-    listed = [(title, src) for title, src in pages if src != current and src != "index.md"]
+    listed = [(markdown_text(title), src) for title, src in pages if src != current and src != "index.md"]
     chapters = [f"1. [{title}]({get_relative_url(src, current)})" for title, src in listed if src not in back_matter]
     back = [f"[{title}]({get_relative_url(src, current)})\n{{: .contents-back }}"
             for title, src in listed if src in back_matter]

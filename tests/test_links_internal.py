@@ -215,3 +215,19 @@ def test_the_real_site_has_no_broken_link(real_site):
     problems = sl.check_site(real_site.site_dir, site_url)
     assert problems == []
     assert not [m for m in real_site.messages if "broken" in m or "not allowed" in m]
+
+
+def test_duplicate_ids_are_reported_with_their_lines(tiny_site):
+    (tiny_site / "chapter" / "twice.html").write_text('<p id="x">a</p>\n<p id="y">b</p>\n<div id="x">c</div>\n')
+    problems = sl.check_site(tiny_site, "https://example.github.io/briefing/")
+    assert [(p.page, p.link, p.line, p.reason) for p in problems] == [
+        ("chapter/twice.html", "x", 3, "duplicate id (lines 1, 3): each id must be unique in its page"),
+    ]
+
+
+def test_duplicate_ids_fail_the_strict_build(fixture_site):
+    result = fixture_site({"index.md": '# Home\n\n<div id="same">a</div>\n\n<div id="same">b</div>\n'},
+                          bib=ONE_ENTRY, hooks=HOOKS)
+    assert not result.ok
+    assert any("docs/index.md" in m and "duplicate id" in m and "'same'" in m for m in result.messages), \
+        result.text()

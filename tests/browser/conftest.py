@@ -3,7 +3,8 @@
 ephemeral port, and driven by Debian's Chromium through pytest-playwright (one browser per
 session; pytest-playwright's fixtures with browser_type_launch_args, base_url and new_context
 overridden here). Every request that would leave 127.0.0.1 is
-blocked and recorded, so a test can assert that none happened."""
+blocked and recorded, so a test can assert that none happened; so is every breach of the
+pages' Content-Security-Policy (hooks/content_security_policy.py): either fails the test."""
 
 from __future__ import annotations
 
@@ -173,14 +174,48 @@ def _stays_on_loopback(offsite):
     assert offsite.urls[before:] == [], f"requests off 127.0.0.1 (blocked): {offsite.urls[before:]}"
 
 
+# Reports each securitypolicyviolation event of a page (or of a frame in it) to the test.
+_REPORT_CSP = """document.addEventListener("securitypolicyviolation", (event) => window.__report_csp(
+  `${event.violatedDirective} blocked ${event.blockedURI || "(nothing named)"}`
+  + ` at ${event.sourceFile}:${event.lineNumber}`
+  + (event.sample ? ` (${event.sample})` : "")), true);"""
+
+
+@dataclass
+class CspViolations:
+    """What the pages' Content-Security-Policy blocked (the browser enforced it)."""
+
+    reports: list[str] = field(default_factory=list)
+
+    def report(self, text: str) -> None:
+        self.reports.append(text)
+
+
+@pytest.fixture(scope="session")
+def csp_violations() -> CspViolations:
+    return CspViolations()
+
+
+@pytest.fixture(autouse=True)
+def _keeps_to_its_csp(csp_violations):
+    """Every browser test fails if a page broke its Content-Security-Policy."""
+    before = len(csp_violations.reports)
+    yield
+    assert csp_violations.reports[before:] == [], \
+        f"Content-Security-Policy violations: {csp_violations.reports[before:]}"
+
+
 @pytest.fixture
-def new_context(new_context, offsite):
-    """pytest-playwright's new_context, with every non-loopback request blocked and recorded."""
+def new_context(new_context, offsite, csp_violations):
+    """pytest-playwright's new_context, with every non-loopback request blocked and recorded,
+    and every Content-Security-Policy violation recorded."""
 
     def _new_context(**kwargs) -> BrowserContext:
         context = new_context(**kwargs)
         context.set_default_timeout(10_000)
         context.route("**/*", offsite.route)
+        context.expose_function("__report_csp", csp_violations.report)
+        context.add_init_script(_REPORT_CSP)
         return context
 
     return _new_context

@@ -1,0 +1,125 @@
+"""Whatever an author (front matter) or maintainer (mkdocs.yml) writes reaches every page
+escaped, whichever template prints it: Material's, the 404 page, the print edition
+(hooks/material_fixes.py)."""
+
+from __future__ import annotations
+
+import lxml.html
+import material_fixes as fixes
+import yaml
+from markupsafe import Markup
+from sitebuild import ONE_ENTRY
+
+EVIL = 'A "quoted" <script>alert(1)</script> & <b>word</b>'
+
+
+def pages_of(site_dir) -> dict[str, lxml.html.HtmlElement]:
+    return {path.relative_to(site_dir).as_posix(): lxml.html.document_fromstring(path.read_bytes())
+            for path in sorted(site_dir.rglob("*.html"))}
+
+
+def assert_nothing_injected(pages):
+    for name, root in pages.items():
+        assert not [s for s in root.iter("script") if "alert(1)" in (s.text or "")], name
+        assert not root.xpath("//b[text()='word']") or name != "404.html", name
+        attributes = {attr for element in root.iter() if isinstance(element.tag, str) for attr in element.attrib}
+        assert not attributes & {"quoted", '"quoted"', "<script>alert(1)</script>"}, (name, attributes)
+
+
+# ----------------------------------------------------------------------------- pure functions
+
+
+def test_text_is_escaped_when_printed_and_once_with_e():
+    import jinja2
+
+    env = fixes.escaping_env(jinja2.Environment())
+    template = env.from_string('{{ t }}|{{ t | e }}|{{ t | striptags }}|{{ m }}|{{ s }}')
+    out = template.render(t=fixes.Text('<i>"a" & b</i>'), m=Markup("<em>ok</em>"), s="<p>html</p>")
+    assert out == ("&lt;i&gt;&#34;a&#34; &amp; b&lt;/i&gt;|" * 3) + "<em>ok</em>|<p>html</p>"
+
+
+def test_text_marks_nested_front_matter_and_stays_a_str():
+    meta = fixes.text({"description": "x", "hide": ["toc"], "n": 3, "m": Markup("<b>")})
+    assert isinstance(meta["description"], fixes.Text) and meta["description"] == "x"
+    assert isinstance(meta["hide"][0], fixes.Text) and "toc" in meta["hide"]
+    assert meta["n"] == 3 and type(meta["m"]) is Markup
+
+
+# ----------------------------------------------------------------------------- fixture sites
+
+
+def test_front_matter_is_escaped_in_a_strict_build(fixture_site):
+    pages = {
+        "index.md": f"---\ndescription: '{EVIL}'\nauthor: '{EVIL}'\n---\n# Home\n\nText.[@smith2020title]\n",
+        "other.md": f"---\ntitle: '{EVIL}'\ndescription: '{EVIL}'\n---\n# Other\n\nText.\n",
+    }
+    result = fixture_site(pages, bib=ONE_ENTRY)
+    assert result.ok, result.text()
+    built = pages_of(result.site_dir)
+    assert_nothing_injected(built)
+    for name in ("index.html", "other/index.html"):
+        root = built[name]
+        assert root.xpath("//meta[@name='description']/@content") == [EVIL], name
+        assert root.xpath("//meta[@property='og:description']/@content") == [EVIL], name
+    assert built["index.html"].xpath("//meta[@name='author']/@content") == [EVIL]
+    assert built["other/index.html"].findtext(".//title").startswith(EVIL + " - ")
+    # The nav prints the front-matter title as text (one escape, not two).
+    assert EVIL in [" ".join(a.text_content().split()) for a in built["index.html"].iter("a")]
+
+
+def test_settings_and_nav_titles_are_escaped_in_every_page(fixture_site):
+    pages = {"index.md": "# Home & <em>more</em>\n\nText.[@smith2020title]\n", "other.md": "# Other\n\nText.\n"}
+    result = fixture_site(pages, bib=ONE_ENTRY, strict=False, site_name=EVIL, site_author=EVIL,
+                          site_description=EVIL, nav=["index.md", {EVIL: ["other.md"]}])
+    assert result.ok, result.text()
+    built = pages_of(result.site_dir)
+    assert {"index.html", "other/index.html", "404.html", "print/index.html"} <= set(built)
+    assert_nothing_injected(built)
+    for name, root in built.items():
+        if name != "print/index.html":
+            assert root.xpath("//meta[@name='author']/@content") == [EVIL], name
+            assert EVIL in root.findtext(".//title"), name
+            assert EVIL in [" ".join(e.text_content().split()) for e in root.xpath("//*[@class='md-ellipsis']")], name
+        assert root.xpath("//meta[@name='description']/@content") == [EVIL], name
+    # A title from the first heading is escaped once too: "&" shows as "&", not "&amp;".
+    assert built["other/index.html"].xpath("//link[@rel='prev']")
+    assert "Home & more" in [" ".join(a.text_content().split()) for a in built["other/index.html"].iter("a")]
+
+
+def test_a_front_matter_title_reaches_the_search_index_escaped(fixture_site):
+    """Material's search takes the front matter's title as the (HTML) title of the text
+    before the page's first heading, and its search results show it as HTML."""
+    import json
+
+    result = fixture_site({"index.md": "# Home\n\nText.\n",
+                           "other.md": f"---\ntitle: '{EVIL}'\n---\nText before any heading.\n\n## Sub\n\nMore.\n"},
+                          bib=ONE_ENTRY)
+    assert result.ok, result.text()
+    docs = json.loads((result.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    title = next(doc["title"] for doc in docs if doc["location"] == "other/")
+    fragment = lxml.html.fragment_fromstring(title, create_parent="div")
+    assert fragment.text_content() == EVIL and len(fragment) == 0, title
+    assert lxml.html.document_fromstring(result.html("other")).findtext(".//title").startswith(EVIL + " - ")
+
+
+def test_a_nav_title_reaches_the_contents_list_as_text(fixture_site):
+    pages = {"index.md": "# Home\n\n## Contents\n\n<!-- contents -->\n", "other.md": "# Other\n\nText.\n"}
+    result = fixture_site(pages, bib=ONE_ENTRY, nav=[{"Home": "index.md"}, {EVIL + " *[x]*": "other.md"}])
+    assert result.ok, result.text()
+    root = lxml.html.document_fromstring(result.html())
+    links = root.xpath("//article//ol/li/a")
+    assert [" ".join(a.text_content().split()) for a in links] == [EVIL + " *[x]*"]
+    assert not links[0].xpath(".//*")  # no <b>, <script> or <em> made of it
+
+
+# ----------------------------------------------------------------------------- the real site
+
+
+def test_every_page_of_the_real_site_has_its_whole_description(real_site):
+    from sitebuild import ROOT
+
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        page = "" if path.stem == "index" else path.stem
+        root = lxml.html.document_fromstring(real_site.html(page))
+        assert root.xpath("//meta[@name='description']/@content") == [front["description"]], path.name
