@@ -42,6 +42,7 @@ from mkdocs.structure.pages import Page
 log = get_plugin_logger("print_edition")
 
 PRINT_PATH = "print/index.html"
+PAGED_CSS = "paged.css"  # beside PRINT_PATH: the rules for paged media only WeasyPrint reads
 ID_ATTRS = ("id",)
 IDREF_ATTRS = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "headers")
 DROP_CLASSES = ("headerlink", "cite-this", "md-source-file")  # web-only parts
@@ -358,6 +359,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     target = site_dir / PRINT_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
+    paged = config.theme.get_env().get_template(f"partials/print-edition/{PAGED_CSS}").render()
+    (target.parent / PAGED_CSS).write_text(paged, encoding="utf-8")
     if not pub.pdf:
         return
     if _strict.failed():

@@ -141,10 +141,9 @@ def test_what_breaks_a_rule_reaches_no_page_and_no_hook(fixture_site):
 
 
 def test_the_real_site_keeps_its_promises(real_site):
-    import yaml
-    from sitebuild import ROOT
+    from sitebuild import real_config
 
-    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    site_url = real_config()["site_url"]
     assert sl.check_site(real_site.site_dir, site_url) == []
     fetched = [link for scan in sl.scan_site(real_site.site_dir).values() for link in scan.links if link.fetch]
     assert fetched and not [link for link in fetched if sl.is_external(link.url, sl.Base.from_site_url(site_url))]
