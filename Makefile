@@ -16,8 +16,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-build: requirements.txt | $(BIN)/python
+$(VENV)/.installed-build: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed-build
@@ -50,11 +51,11 @@ browsers: ## Install Debian's Chromium for the browser tests when it is missing 
 	@if command -v chromium >/dev/null 2>&1; then :; else $(call apt_install,chromium fonts-roboto-unhinted); fi
 
 test: $(VENV)/.installed-test browsers pdf-libs pdf-tools java ## Install what the tests need, then run the whole suite
-	$(BIN)/ruff check hooks tests bench
+	$(BIN)/ruff check briefing tests bench
 	$(BIN)/pytest
 
-lint: $(VENV)/.installed-test ## Lint hooks/, tests/ and bench/ with ruff
-	$(BIN)/ruff check hooks tests bench
+lint: $(VENV)/.installed-test ## Lint briefing/, tests/ and bench/ with ruff
+	$(BIN)/ruff check briefing tests bench
 
 bench: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Run every bench/bench_*.py (speed and size ratios; see BENCHMARKS.md)
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
@@ -66,7 +67,7 @@ audit: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Light
 	$(BIN)/python bench/bench_lighthouse.py --check
 
 linkcheck: $(VENV)/.installed-build pdf-libs ## Build, then check every external link (pages, .bib) online; report: linkcheck-report.txt
-	$(BIN)/python hooks/_linkcheck.py -f mkdocs.yml $(LINKCHECK_ARGS)
+	$(BIN)/python -m briefing.links -f mkdocs.yml $(LINKCHECK_ARGS)
 
 clean: ## Remove site/, caches and test artefacts (keeps the virtual environment)
 	rm -rf site .cache .pytest_cache .ruff_cache artifacts

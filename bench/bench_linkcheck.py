@@ -1,4 +1,4 @@
-"""Speed of the external link check (hooks/_linkcheck.py), as ratios measured in one run.
+"""Speed of the external link check (briefing/links/external.py), as ratios measured in one run.
 
 A local server on 127.0.0.1 answers every request after 200 ms and counts the requests.
 200 distinct URLs on it are checked:
@@ -21,9 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
-
-import _linkcheck as lc  # noqa: E402
+from briefing.links import external as lc  # noqa: E402
 
 
 class SlowServer(ThreadingHTTPServer):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+
 from sitebuild import ROOT, BuildResult, build, make_site
 
 # ----------------------------------------------------------------------------- no internet

@@ -81,9 +81,8 @@ def real_config() -> dict:
 
 def pointed_at_project(config: dict) -> dict:
     """A copy of an mkdocs.yml's settings for a site in another folder that still uses this
-    project's hooks, theme overrides and glossary (and watches nothing)."""
+    project's generator (the briefing plugin), theme overrides and glossary (and watches nothing)."""
     config = copy.deepcopy(config)
-    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
@@ -104,7 +103,7 @@ def make_site(
     nav: list | None = None,
     **overrides,
 ) -> Path:
-    """A small site in `root` using the project's hooks, theme overrides and settings.
+    """A small site in `root` using the project's generator, theme overrides and settings.
 
     pages: path under docs/ -> Markdown. bib: the .bib text (defaults to the real library).
     overrides: top-level mkdocs.yml keys to replace.

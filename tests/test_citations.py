@@ -6,9 +6,11 @@ import json
 import re
 from pathlib import Path
 
-import _citelib as lib
 import pytest
 from bs4 import BeautifulSoup
+
+from briefing.citations import library as lib
+
 from sitebuild import build, make_site
 
 ENTRY = """@article{{{key},
@@ -399,8 +401,9 @@ def test_a_report_gives_its_number_after_its_type_and_its_month(fixture_site):
 
 
 def test_csl_extras_only_where_pandoc_reads_nothing():
-    import _chicago
     from pybtex.database import parse_string
+
+    from briefing.citations import chicago as _chicago
 
     entries = parse_string(COLUMN + REPORT + BIB, "bibtex").entries
     assert _chicago.library_extras(entries) == {
@@ -410,7 +413,7 @@ def test_csl_extras_only_where_pandoc_reads_nothing():
 
 
 def test_brackets_within_parentheses_leave_links_alone():
-    import _chicago
+    from briefing.citations import chicago as _chicago
 
     html = 'A (B (C), D (E)) F <a href="https://e.org/(x)">https://e.org/(x)</a> (G).'
     assert _chicago.brackets_within_parentheses(html) == (
@@ -426,7 +429,7 @@ def test_brackets_within_parentheses_leave_links_alone():
     ],
 )
 def test_title_words_the_style_would_case_wrongly_are_named(title, problem):
-    import _chicago
+    from briefing.citations import chicago as _chicago
 
     assert any(problem in found for found in _chicago.title_case_problems(title))
 
@@ -437,7 +440,7 @@ def test_title_words_the_style_would_case_wrongly_are_named(title, problem):
      "Life after", "After the war: before the peace", "{Taliban}-ruled regions", "Looking behind: notes"],
 )
 def test_titles_the_style_cases_rightly_pass(title):
-    import _chicago
+    from briefing.citations import chicago as _chicago
 
     assert _chicago.title_case_problems(title) == []
 
@@ -474,9 +477,9 @@ def test_an_organisation_in_double_braces_reads_and_sorts_as_one(fixture_site):
 
 def _forget_rendered() -> None:
     """Empty the in-memory cache of the citations hook MkDocs loaded (a new process starts so)."""
-    import sys
+    from briefing.citations import render
 
-    sys.modules[str(Path(lib.__file__).with_name("citations.py"))]._RENDER_CACHE.clear()
+    render._RENDER_CACHE.clear()
 
 
 def _cache_file(root: Path) -> Path:

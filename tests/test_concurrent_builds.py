@@ -11,9 +11,11 @@ import threading
 import time
 from pathlib import Path
 
-import build_lock
 import pytest
 import yaml
+
+from briefing.common import build_lock
+
 from sitebuild import ONE_ENTRY, make_site, real_config
 
 # A test-only hook: build A stops after writing its pages (before the link check reads them)
@@ -61,7 +63,7 @@ def test_a_second_build_of_the_folder_waits_for_the_first(tmp_path):
     config = make_site(tmp_path, pages, ONE_ENTRY, extra=extra)
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     (tmp_path / "timeline_hook.py").write_text(TIMELINE_HOOK, encoding="utf-8")
-    settings["hooks"].append(str(tmp_path / "timeline_hook.py"))
+    settings.setdefault("hooks", []).append(str(tmp_path / "timeline_hook.py"))
     config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     timeline = tmp_path / "timeline.txt"
     timeline.touch()

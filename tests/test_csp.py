@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 
-import content_security_policy as csp
 import lxml.html
+
+from briefing.site_policy import csp
+
 from sitebuild import ONE_ENTRY
 
 PAGE = """<!doctype html>

@@ -5,9 +5,11 @@ escaped, whichever template prints it: Material's, the 404 page, the print editi
 from __future__ import annotations
 
 import lxml.html
-import material_fixes as fixes
 import yaml
 from markupsafe import Markup
+
+from briefing.site_policy import escaping as fixes
+
 from sitebuild import ONE_ENTRY
 
 EVIL = 'A "quoted" <script>alert(1)</script> & <b>word</b>'

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import _citelib as lib
 import pytest
 from bs4 import BeautifulSoup
+
+from briefing.citations import library as lib
 
 ENTRY = """@online{{k1,
   author = {{Smith, Jane}},

@@ -4,10 +4,12 @@ one sequence across the briefing)."""
 
 from __future__ import annotations
 
-import _citelib as lib
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+
+from briefing.citations import library as lib
+
 from sitebuild import ONE_ENTRY
 
 EXTENSIONS = ["admonition", "footnotes", "md_in_html", "attr_list"]

@@ -10,9 +10,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
-import _key_figures as kf
 import pytest
 from bs4 import BeautifulSoup
+
+from briefing.key_figures import figures as kf
+
 from sitebuild import ONE_ENTRY, real_config
 
 # Not imported from conftest: with tests/browser/conftest.py in the same run, the name

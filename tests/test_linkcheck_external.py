@@ -1,4 +1,4 @@
-"""External link checking (hooks/_linkcheck.py), only against servers started here on
+"""External link checking (briefing/links/external.py), only against servers started here on
 127.0.0.1: 200, redirect chains and loops, 404, 410, 429 with Retry-After, 500 then 200, a
 server that never answers, a huge body, a 403 and a bot wall; the cache, the report, the
 command line and the build setting."""
@@ -15,9 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-import _linkcheck as lc
-import _sitelinks
 import pytest
+
+from briefing.links import external as lc
+from briefing.links import scan as _sitelinks
 
 ROOT = Path(__file__).resolve().parent.parent  # not from conftest: tests/browser/ has one too
 FAST = lc.Options(timeout=1.0, retries=2, backoff=0.05, max_wait=5.0, concurrency=8, per_host=4,
@@ -469,10 +470,9 @@ def test_build_setting_full_fails_strict_on_a_dead_source_then_cached_sends_noth
     good, dead = url("/ok"), url("/410")
     bib = _bib({"good2023": good, "dead2023": dead})
     pages = {"index.md": "# Home\n\nA.[@good2023] B.[@dead2023]\n"}
-    hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
     settings = {"generator": False, "linkcheck": {"external": "full", "timeout": 2, "retries": 0,
                                                   "allow_networks": ["127.0.0.1/32"]}}
-    result = fixture_site(pages, bib=bib, hooks=hooks, extra=settings)
+    result = fixture_site(pages, bib=bib, extra=settings)
     assert not result.ok
     message = next(m for m in result.messages if dead in m)
     assert "bib/references.bib:" in message and "(dead2023)" in message and "docs/index.md" in message
@@ -483,15 +483,14 @@ def test_build_setting_full_fails_strict_on_a_dead_source_then_cached_sends_noth
 
     hits = sum(server.hits.values())
     settings["linkcheck"]["external"] = "cached"
-    again = fixture_site(pages, bib=bib, hooks=hooks, extra=settings)
+    again = fixture_site(pages, bib=bib, extra=settings)
     assert not again.ok and any(dead in m for m in again.messages)
     assert sum(server.hits.values()) == hits  # the warm cache answered
 
 
 def test_default_build_never_checks_external_links(fixture_site, server, url, tmp_path):
     dead = url("/404")
-    hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
-    result = fixture_site({"index.md": f'# Home\n\n<a href="{dead}">x</a>\n'}, bib=_bib({"a2023": dead}), hooks=hooks)
+    result = fixture_site({"index.md": f'# Home\n\n<a href="{dead}">x</a>\n'}, bib=_bib({"a2023": dead}))
     assert result.ok, result.text()
     assert requests_to(server, dead) == 0
     assert not (tmp_path / "linkcheck-report.txt").exists()
@@ -499,9 +498,8 @@ def test_default_build_never_checks_external_links(fixture_site, server, url, tm
 
 def test_command_line_checks_a_built_site(fixture_site, server, url, tmp_path, capsys):
     good, dead = url("/ok"), url("/404")
-    hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
     built = fixture_site({"index.md": f'# Home\n\nA.[@good2023]\n\n<a href="{dead}">raw</a>\n'},
-                         bib=_bib({"good2023": good}), hooks=hooks,
+                         bib=_bib({"good2023": good}),
                          extra={"generator": False, "linkcheck": {"allow_networks": ["127.0.0.1/32"]}})
     assert built.ok, built.text()
     code = lc.main(["-f", str(tmp_path / "mkdocs.yml"), "--no-build"])
@@ -749,8 +747,7 @@ def test_no_route_is_offline_too(monkeypatch):
 def test_an_offline_build_fails_with_one_message_and_caches_nothing(no_dns, fixture_site, tmp_path):
     bib = _bib({f"source{n}": address for n, address in enumerate(OFFLINE_URLS)})
     cites = " ".join(f"X.[@source{n}]" for n in range(len(OFFLINE_URLS)))
-    hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
-    result = fixture_site({"index.md": f"# Home\n\n{cites}\n"}, bib=bib, hooks=hooks,
+    result = fixture_site({"index.md": f"# Home\n\n{cites}\n"}, bib=bib,
                           extra={"generator": False, "linkcheck": {"external": "full"}})
     assert not result.ok
     external = [m for m in result.messages if "external link" in m]
@@ -797,8 +794,7 @@ def test_cached_and_server_text_is_printed_with_control_characters_escaped(fixtu
 
     hostile = "404 \x1b]0;pwned\x07\x1b[2J\r\nfake line\t\u202eevil"
     address = "https://dead.example/x"
-    hooks = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
-    built = fixture_site({"index.md": f'# Home\n\n<a href="{address}">x</a>\n'}, bib=_bib({}), hooks=hooks)
+    built = fixture_site({"index.md": f'# Home\n\n<a href="{address}">x</a>\n'}, bib=_bib({}))
     assert built.ok, built.text()
     cache = tmp_path / ".cache" / "linkcheck" / "results.json"
     cache.parent.mkdir(parents=True)

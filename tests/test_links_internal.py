@@ -1,4 +1,4 @@
-"""Internal links of the built site (hooks/check_links.py, hooks/_sitelinks.py): every
+"""Internal links of the built site (briefing/links/internal.py, briefing/links/scan.py): every
 href/src resolves to a file of the site and every fragment to an id; a broken one fails the
 strict build naming page and link."""
 
@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import _sitelinks as sl
-import check_links
 import pytest
+
+from briefing.links import internal as check_links
+from briefing.links import scan as sl
+
 from sitebuild import ONE_ENTRY, real_config
 
 # Not imported from conftest: tests/browser/conftest.py takes that module name in a full run.
 ROOT = Path(__file__).resolve().parent.parent
-# Only the hooks this concern needs: the notes (their anchors are checked) and the check.
-HOOKS = [str(ROOT / "hooks" / "citations.py"), str(ROOT / "hooks" / "check_links.py")]
 
 
 def warnings_of(result) -> list[str]:
@@ -141,7 +141,7 @@ def test_describe_names_page_source_lines_and_link():
 
 def test_broken_raw_html_link_fails_the_strict_build(fixture_site):
     result = fixture_site(
-        {"index.md": '# Home\n\nText.\n\n<a href="../nowhere/">a raw link</a>\n'}, bib=ONE_ENTRY, hooks=HOOKS
+        {"index.md": '# Home\n\nText.\n\n<a href="../nowhere/">a raw link</a>\n'}, bib=ONE_ENTRY
     )
     assert not result.ok
     assert any("docs/index.md" in m and "'../nowhere/'" in m and "broken link" in m for m in result.messages), \
@@ -155,7 +155,6 @@ def test_broken_raw_html_anchor_fails_the_strict_build(fixture_site):
             "other.md": "# Other\n\n## A heading\n",
         },
         bib=ONE_ENTRY,
-        hooks=HOOKS,
     )
     assert not result.ok
     assert any(
@@ -167,7 +166,7 @@ def test_broken_raw_html_anchor_fails_the_strict_build(fixture_site):
 @pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,hello"])
 def test_javascript_and_data_links_fail_the_strict_build(fixture_site, link):
     result = fixture_site(
-        {"index.md": f'# Home\n\n<a href="{link}">click</a>\n'}, bib=ONE_ENTRY, hooks=HOOKS
+        {"index.md": f'# Home\n\n<a href="{link}">click</a>\n'}, bib=ONE_ENTRY
     )
     assert not result.ok
     scheme = link.split(":")[0]
@@ -183,28 +182,27 @@ def test_good_raw_links_notes_and_mailto_pass(fixture_site):
             "other.md": "# Other\n\n## A heading\n",
         },
         bib=ONE_ENTRY,
-        hooks=HOOKS,
     )
     assert result.ok, result.text()
     assert not warnings_of(result)
 
 
 def test_bad_linkcheck_setting_is_a_configuration_error(fixture_site):
-    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
+    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY,
                           extra={"generator": False, "linkcheck": {"external": "sometimes"}})
     assert not result.ok
     assert "extra: linkcheck" in result.text() and "sometimes" in result.text()
 
 
 def test_unknown_linkcheck_key_is_a_warning(fixture_site):
-    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
+    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY,
                           extra={"generator": False, "linkcheck": {"external": False, "extrnal": "full"}})
     assert not result.ok
     assert any("extrnal" in m for m in result.messages), result.text()
 
 
 def test_report_inside_site_dir_is_refused(fixture_site):
-    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY, hooks=HOOKS,
+    result = fixture_site({"index.md": "# Home\n"}, bib=ONE_ENTRY,
                           extra={"generator": False, "linkcheck": {"external": "cached", "report": "site/report.txt"}})
     assert not result.ok
     assert "inside site_dir" in result.text()
@@ -227,7 +225,7 @@ def test_duplicate_ids_are_reported_with_their_lines(tiny_site):
 
 def test_duplicate_ids_fail_the_strict_build(fixture_site):
     result = fixture_site({"index.md": '# Home\n\n<div id="same">a</div>\n\n<div id="same">b</div>\n'},
-                          bib=ONE_ENTRY, hooks=HOOKS)
+                          bib=ONE_ENTRY)
     assert not result.ok
     assert any("docs/index.md" in m and "duplicate id" in m and "'same'" in m for m in result.messages), \
         result.text()

@@ -14,13 +14,15 @@ import time
 import zlib
 from pathlib import Path
 
-import _pdf
-import _publication
-import print_edition as pe
-import printed
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
+
+from briefing.publication import pdf as _pdf
+from briefing.publication import print_edition as pe
+from briefing.publication import record as _publication
+
+import printed
 from sitebuild import real_config
 
 ROOT = Path(__file__).resolve().parent.parent

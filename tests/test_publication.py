@@ -7,8 +7,6 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import _publication
-import printed
 import pytest
 import rispy
 import yaml
@@ -16,6 +14,10 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from pybtex.database import parse_string
+
+from briefing.publication import record as _publication
+
+import printed
 from sitebuild import build, real_config
 
 ROOT = Path(__file__).resolve().parent.parent

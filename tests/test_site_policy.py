@@ -5,8 +5,10 @@ file and line, and what it broke is taken out before any other hook sees it."""
 
 from __future__ import annotations
 
-import _sitelinks as sl
 import pytest
+
+from briefing.links import scan as sl
+
 from sitebuild import ONE_ENTRY
 
 BASE = sl.Base.from_site_url("https://example.github.io/briefing/")

@@ -33,7 +33,8 @@ def test_valid_fixture_site_builds(fixture_site):
 
 
 def test_glossary_is_found_when_building_from_another_folder(tmp_path, monkeypatch):
-    from resolve_paths import absolute_paths
+    from briefing.common.paths import absolute_paths
+
     from sitebuild import ROOT, build
 
     assert absolute_paths(["includes", "/abs"], ROOT) == [str(ROOT / "includes"), "/abs"]

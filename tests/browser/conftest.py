@@ -21,8 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browsing import CHROMIUM_ARGS, PHONE
 from playwright.sync_api import BrowserContext, Page, Route
+
+from browsing import CHROMIUM_ARGS, PHONE
 from sitebuild import real_config
 
 ROOT = Path(__file__).resolve().parents[2]

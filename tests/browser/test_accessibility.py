@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import PAGES, PHONE, WIDE, note_beside, note_marker, open_chapter, search, settle, wait_for_site
 from playwright.sync_api import expect
+
+from browsing import PAGES, PHONE, WIDE, note_beside, note_marker, open_chapter, search, settle, wait_for_site
 
 AXE = Axe()
 SCHEMES = ["light", "dark"]  # the reader's system setting; Material follows it

@@ -16,8 +16,9 @@ import copy
 import re
 
 import pytest
-from browsing import PAGES, PHONE, WIDE, note_beside, note_marker, open_chapter, wait_for_site
 from playwright.sync_api import expect
+
+from browsing import PAGES, PHONE, WIDE, note_beside, note_marker, open_chapter, wait_for_site
 from sitebuild import real_config
 
 # The column's geometry, in CSS px of the page (scroll offset added), with each note's marker.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from browsing import PAGES, wait_for_site
 from playwright.sync_api import expect
+
+from browsing import PAGES, wait_for_site
 
 
 def test_dark_mode_toggle_persists_across_pages(new_context):

@@ -4,8 +4,9 @@ wide, even though Material hides the html element's horizontal overflow)."""
 
 from __future__ import annotations
 
-from browsing import PAGES, PHONE, wait_for_site
 from playwright.sync_api import expect
+
+from browsing import PAGES, PHONE, wait_for_site
 
 
 def test_drawer_opens_and_closes(phone):

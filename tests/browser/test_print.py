@@ -3,9 +3,10 @@ print edition (print/) printed by the browser is a print document, as its PDF is
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 import printed
 from browsing import PAGES, wait_for_site
-from playwright.sync_api import expect
 
 
 def test_printed_chapter_shows_text_and_notes_only(page, tmp_path):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from browsing import search
 from playwright.sync_api import expect
+
+from browsing import search
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import _citelib as lib
 import yaml
+
+from briefing.citations import library as lib
 
 REQUIRED = ("id", "value", "label", "source")
 OPTIONAL = ("as_of", "period", "attribution")

@@ -28,9 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import _pdf
-import _publication
-import _strict  # what MkDocs' strict mode has counted so far
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -38,6 +35,10 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+
+from briefing.common import mkdocs_internals as _strict  # what MkDocs' strict mode has counted so far
+from briefing.publication import pdf as _pdf
+from briefing.publication import record as _publication
 
 log = get_plugin_logger("print_edition")
 

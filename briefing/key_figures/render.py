@@ -28,10 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import _bibtex_adapter as adapter
-import _chicago
-import _key_figures as kf
-import _notes
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -42,6 +38,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
+
+from briefing.citations import bibtex_adapter as adapter
+from briefing.citations import chicago as _chicago
+from briefing.citations import notes as _notes
+from briefing.key_figures import figures as kf
 
 log = get_plugin_logger("key_figures")
 

@@ -29,10 +29,6 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import _bibtex_adapter as adapter
-import _chicago
-import _citelib as lib
-import _notes
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -41,6 +37,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
+
+from briefing.citations import bibtex_adapter as adapter
+from briefing.citations import chicago as _chicago
+from briefing.citations import library as lib
+from briefing.citations import notes as _notes
 
 log = get_plugin_logger("citations")
 logging.getLogger("pybtex").setLevel(logging.ERROR)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-import _publication
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -24,6 +23,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+
+from briefing.publication import record as _publication
 
 log = get_plugin_logger("publication_meta")
 

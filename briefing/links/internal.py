@@ -27,9 +27,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import _bibtex_adapter
-import _linkcheck
-import _sitelinks
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,6 +34,10 @@ from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+from briefing.citations import bibtex_adapter as _bibtex_adapter
+from briefing.links import external as _linkcheck
+from briefing.links import scan as _sitelinks
 
 log = get_plugin_logger("check_links")
 

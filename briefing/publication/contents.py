@@ -13,12 +13,13 @@ from __future__ import annotations
 import html
 import re
 
-import _notes
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+
+from briefing.citations import notes as _notes
 
 SHORTCODE = re.compile(r"^<!--\s*contents\s*-->[ \t]*$", re.M)
 _pages: list[tuple[str, str]] = []  # (title, src_uri) of the nav's pages, this build

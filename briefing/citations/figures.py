@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import _bibtex_adapter as adapter
-import _citelib
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
+
+from briefing.citations import bibtex_adapter as adapter
+from briefing.citations import library as _citelib
 
 log = get_plugin_logger("figures")
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from _citelib import BibProblem
+from briefing.citations.library import BibProblem
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -34,7 +34,7 @@ MONTH_NAMES = {name[:3].lower(): number for number, name in enumerate(MONTHS, st
 ARTICLE_TYPES = {"article", "periodical", "suppperiodical"}
 REPORT_TYPES = {"report", "techreport"}
 DATE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-LUA_FILTER = Path(__file__).with_name("_csl_extras.lua")
+LUA_FILTER = Path(__file__).with_name("csl_extras.lua")
 
 # Prefixes that cannot stand alone as words: Chicago lowercases what follows their hyphen
 # in a title (CMOS 8.161: "Anti-inflammatory", "Re-emergence"; but "Self-Sustaining").

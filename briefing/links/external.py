@@ -23,7 +23,7 @@ escaped (``printable``): a server or a cache file cannot send escape sequences t
 Used by the ``check_links.py`` hook (``extra: linkcheck: external: cached|full``) and as a
 command line (``make linkcheck``)::
 
-    python hooks/_linkcheck.py [-f mkdocs.yml] [--no-build] [--cached]
+    python -m briefing.links [-f mkdocs.yml] [--no-build] [--cached]
 """
 
 from __future__ import annotations
@@ -50,10 +50,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import _citelib
-import _sitelinks
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
+
+from briefing.citations import library as _citelib
+from briefing.links import scan as _sitelinks
 
 USER_AGENT = "briefing-linkcheck/1.0 (checks the sources of a research note; +httpx)"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -859,9 +860,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", help="the report file (default: extra.linkcheck.report)")
     args = parser.parse_args(argv)
 
-    import _bibtex_adapter
     from mkdocs.config import load_config as load_mkdocs_config
     from mkdocs.structure.files import get_files
+
+    from briefing.citations import bibtex_adapter as _bibtex_adapter
 
     config_file = Path(args.config_file).resolve()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -913,6 +915,3 @@ def page_names(files, config) -> dict[str, str]:
         file.dest_uri: f"{docs}/{file.src_uri}" for file in files if file.is_documentation_page()
     }
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import _citelib
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+
+from briefing.citations import library as _citelib
 
 # A placeholder for a source's short form, for HTML made before pandoc is done: the source's
 # index in SiteNotes._token_keys between these private-use delimiters.

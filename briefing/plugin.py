@@ -1,0 +1,59 @@
+"""The briefing-site generator as one MkDocs plugin (``plugins: [search, briefing, bibtex]``).
+
+Every event of every concern is registered here, in one place; each concern's functions keep
+the priority they declare (``@event_priority``), and at equal priority they run in the order
+listed below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, CombinedEvent
+
+from briefing.citations import figures as figure_sources
+from briefing.citations import render as citations
+from briefing.common import build_lock, paths
+from briefing.key_figures import render as key_figures
+from briefing.links import internal as links
+from briefing.publication import contents, print_edition, robots
+from briefing.publication import meta as publication_meta
+from briefing.site_policy import csp, escaping
+
+# The concerns, in the order their events run at equal priority.
+CONCERNS = (build_lock, paths, citations, contents, publication_meta, robots, print_edition, figure_sources, links,
+            key_figures, escaping, csp)
+
+
+def _method(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A plugin method that calls a concern's event function, with the function's priority."""
+
+    def method(self, *args, **kwargs):
+        return function(*args, **kwargs)
+
+    method.mkdocs_priority = getattr(function, "mkdocs_priority", 0)
+    method.__name__ = f"_{function.__module__.rsplit('.', 1)[-1]}_{function.__name__}"
+    return method
+
+
+def _combined(event: str) -> CombinedEvent:
+    return CombinedEvent(*(_method(getattr(module, event)) for module in CONCERNS if hasattr(module, event)))
+
+
+class BriefingPlugin(BasePlugin):
+    """The generator: citations, key figures, links, the publication record and print edition,
+    the site policy."""
+
+    on_startup = _combined("on_startup")
+    on_config = _combined("on_config")
+    on_files = _combined("on_files")
+    on_nav = _combined("on_nav")
+    on_env = _combined("on_env")
+    on_page_markdown = _combined("on_page_markdown")
+    on_page_content = _combined("on_page_content")
+    on_page_context = _combined("on_page_context")
+    on_post_page = _combined("on_post_page")
+    on_post_template = _combined("on_post_template")
+    on_post_build = _combined("on_post_build")
+    on_build_error = _combined("on_build_error")
