@@ -94,7 +94,7 @@ def synthetic_series(root: Path, pages: int, entries: int, per_page: int) -> Pat
         )
     (root / "bib" / "references.bib").write_text("\n".join(bib), encoding="utf-8")
     docs = root / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")  # the theme's CSS and scripts
+    docs.mkdir(parents=True)
     (docs / "index.md").write_text("# Series\n\nA synthetic series of briefings.\n", encoding="utf-8")
     (docs / "references.md").write_text("# References\n\n\\full_bibliography\n", encoding="utf-8")
     for p in range(pages):

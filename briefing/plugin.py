@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mkdocs.plugins import BasePlugin, CombinedEvent
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
 
 from briefing.citations import figures as figure_sources
 from briefing.citations import render as citations
-from briefing.common import build_lock, paths
+from briefing.common import build_lock, paths, theme
+from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
 from briefing.links import internal as links
 from briefing.publication import contents, print_edition, robots
@@ -37,11 +40,28 @@ def _method(function: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
+@event_priority(1000)
+def _theme_config(config: MkDocsConfig) -> MkDocsConfig:
+    """The generator's templates and assets (briefing.common.theme), before anything renders."""
+    theme.add_template_dirs(config)
+    theme.link_assets(config)
+    return config
+
+
+def _theme_files(files: Files, config: MkDocsConfig) -> Files:
+    return theme.add_assets(files, config)
+
+
+_theme_config.__module__ = _theme_files.__module__ = "briefing.common.theme"
+EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files]}
+
+
 def _combined(event: str) -> CombinedEvent:
-    return CombinedEvent(*(_method(getattr(module, event)) for module in CONCERNS if hasattr(module, event)))
+    functions = [*EXTRA.get(event, []), *(getattr(module, event) for module in CONCERNS if hasattr(module, event))]
+    return CombinedEvent(*(_method(function) for function in functions))
 
 
-class BriefingPlugin(BasePlugin):
+class BriefingPlugin(BasePlugin[BriefingConfig]):
     """The generator: citations, key figures, links, the publication record and print edition,
     the site policy."""
 

@@ -39,10 +39,11 @@ def real_site(tmp_path_factory) -> BuildResult:
 
 @pytest.fixture
 def fixture_site(tmp_path):
-    """make_site + build in one call: fixture_site(pages, bib=None, nav=None, **overrides)."""
+    """make_site + build in one call: fixture_site(pages, bib=None, nav=None, options=None,
+    strict=True, command="build", **overrides) (see sitebuild.make_site)."""
 
-    def _build(pages, bib=None, nav=None, strict=True, **overrides) -> BuildResult:
-        config = make_site(tmp_path, pages, bib, nav, **overrides)
-        return build(config, tmp_path / "site", strict=strict)
+    def _build(pages, bib=None, nav=None, options=None, strict=True, command="build", **overrides) -> BuildResult:
+        config = make_site(tmp_path, pages, bib, nav, options, **overrides)
+        return build(config, tmp_path / "site", strict=strict, command=command)
 
     return _build

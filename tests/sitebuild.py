@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import copy
 import logging
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "afghanistan-and-pakistan-friends-or-foes.txt"
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"  # the generator's tests start from its mkdocs.yml
+SEED = ROOT / "tests" / "note_friends_or_foes" / "seed" / "afghanistan-and-pakistan-friends-or-foes.txt"
 
 # A one-entry library for fixture sites that need a valid citation and nothing more.
 ONE_ENTRY = """@article{smith2020title,
@@ -51,8 +51,10 @@ class _Collect(logging.Handler):
         self.records.append(record.getMessage())
 
 
-def build(config_file: Path, site_dir: Path, strict: bool = True) -> BuildResult:
-    """Build in-process like `mkdocs build --strict` (never -q) and collect its warnings."""
+def build(config_file: Path, site_dir: Path, strict: bool = True, command: str = "build") -> BuildResult:
+    """Build in-process like `mkdocs build --strict` (never -q) and collect its warnings; the
+    plugins' startup and shutdown events run around it as the `mkdocs` command runs them
+    (``command="serve"``: as one build of `mkdocs serve`)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -62,7 +64,11 @@ def build(config_file: Path, site_dir: Path, strict: bool = True) -> BuildResult
     logger.addHandler(handler)
     try:
         config = load_config(str(config_file), strict=strict, site_dir=str(site_dir))
-        mkdocs_build(config)
+        config.plugins.on_startup(command=command, dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
         return BuildResult(True, site_dir, handler.records)
     except (Abort, MkDocsException, SystemExit) as error:
         return BuildResult(False, site_dir, handler.records, str(error))
@@ -70,20 +76,66 @@ def build(config_file: Path, site_dir: Path, strict: bool = True) -> BuildResult
         logger.removeHandler(handler)
 
 
-def real_config() -> dict:
-    """The project's mkdocs.yml as MkDocs reads it: ``!ENV`` tags (site_url) resolved from the
-    environment, so a copy written out by ``write_config`` holds plain values."""
+def read_config(path: Path) -> dict:
+    """An mkdocs.yml as MkDocs reads it: ``!ENV`` tags (site_url) resolved from the environment,
+    so a copy written out by ``write_config`` holds plain values."""
     from mkdocs.utils.yaml import yaml_load
 
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
+    with open(path, encoding="utf-8") as file:
         return yaml_load(file)
 
 
-def pointed_at_project(config: dict) -> dict:
-    """A copy of an mkdocs.yml's settings for a site in another folder that still uses this
-    project's generator (the briefing plugin), theme overrides and glossary (and watches nothing)."""
+def real_config() -> dict:
+    """The real note's mkdocs.yml (for the note's own tests and the benches)."""
+    return read_config(ROOT / "mkdocs.yml")
+
+
+def minimal_config() -> dict:
+    """The minimal note's mkdocs.yml, which the generator's fixture sites start from."""
+    return read_config(MINIMAL / "mkdocs.yml")
+
+
+def plugin_options(config: dict, name: str = "briefing") -> dict:
+    """The options of plugin ``name`` in an mkdocs.yml's settings (the dict itself, to edit)."""
+    for index, item in enumerate(config["plugins"]):
+        if item == name:
+            config["plugins"][index] = {name: {}}
+            return config["plugins"][index][name]
+        if isinstance(item, dict) and name in item:
+            if item[name] is None:
+                item[name] = {}
+            return item[name]
+    raise KeyError(f"no plugin {name!r} in {config['plugins']!r}")
+
+
+def merged(base: dict, changes: dict) -> dict:
+    """``base`` with ``changes`` merged in, mapping by mapping; a value of None removes the key."""
+    out = copy.deepcopy(base)
+    for key, value in changes.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def with_options(config: dict, options: dict | None) -> dict:
+    """A copy of the settings with ``options`` merged into the briefing plugin's options."""
     config = copy.deepcopy(config)
-    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    if options:
+        target = plugin_options(config)
+        replaced = merged(target, options)
+        target.clear()
+        target.update(replaced)
+    return config
+
+
+def pointed_at_project(config: dict) -> dict:
+    """A copy of the real mkdocs.yml's settings for a copy of the note in another folder (the
+    benches): the glossary read from this project, nothing watched."""
+    config = copy.deepcopy(config)
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
             ext["pymdownx.snippets"]["base_path"] = [str(ROOT / "includes")]
@@ -101,29 +153,25 @@ def make_site(
     pages: dict[str, str],
     bib: str | None = None,
     nav: list | None = None,
+    options: dict | None = None,
     **overrides,
 ) -> Path:
-    """A small site in `root` using the project's generator, theme overrides and settings.
+    """A small site in `root`, from the minimal note's settings (tests/fixtures/minimal/).
 
-    pages: path under docs/ -> Markdown. bib: the .bib text (defaults to the real library).
+    pages: path under docs/ -> Markdown. bib: the .bib text (defaults to the minimal note's
+    three entries). nav: the nav (default: none, pages in file order). options: merged into
+    the briefing plugin's options (``{"publication": {"pdf": True}}``; None removes a key).
     overrides: top-level mkdocs.yml keys to replace.
     """
-    config = real_config()
+    config = with_options(minimal_config(), options)
     docs = root / "docs"
     for name, text in pages.items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
-    (docs / "assets").mkdir(parents=True, exist_ok=True)
-    scripts = [js["path"] if isinstance(js, dict) else js for js in config.get("extra_javascript", [])]
-    for css in config.get("extra_css", []) + scripts:  # the built pages link them (check_links checks)
-        source = ROOT / "docs" / css
-        if source.exists():
-            (docs / css).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, docs / css)
+    docs.mkdir(parents=True, exist_ok=True)
     (root / "bib").mkdir(exist_ok=True)
-    bib_text = bib if bib is not None else (ROOT / "bib" / "references.bib").read_text(encoding="utf-8")
+    bib_text = bib if bib is not None else (MINIMAL / "bib" / "references.bib").read_text(encoding="utf-8")
     (root / "bib" / "references.bib").write_text(bib_text, encoding="utf-8")
-    config = pointed_at_project(config)
     if nav is None:
         config.pop("nav", None)
     else:

@@ -3,10 +3,10 @@ one-line shortcode, checked against the text that states it, and listed "At a gl
 
 Authors write ``<!-- key-figure: some-id -->`` on its own line right after the paragraph that
 states the figure, and ``<!-- at-a-glance -->`` where the home page lists every figure. The
-figures live in the YAML file named by ``extra: key_figures: file:`` (``data/figures.yml``).
+figures live in the YAML file named by ``briefing: key_figures: file:`` (``data/figures.yml``).
 
 Events, at priority 0 (``PRIORITY``) but the last:
-- ``on_config``: reset state, validate ``extra.key_figures``, read and check the figures file.
+- ``on_config``: reset state, read and check the figures file.
 - ``on_nav``: runs after ``citations.py``'s (priority 100), whose notes it reads: find every
   shortcode of every page and check it (known id, stated once, value in the chapter's prose
   and in the paragraph above) and check what the callout will claim against the text: its
@@ -29,10 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import ConfigurationError, PluginError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -42,20 +40,13 @@ from mkdocs.utils.meta import get_data
 from briefing.citations import bibtex_adapter as adapter
 from briefing.citations import chicago as _chicago
 from briefing.citations import notes as _notes
+from briefing.config import options as plugin_options
 from briefing.key_figures import figures as kf
 
 log = get_plugin_logger("key_figures")
 
 PRIORITY = 0
 SHORTCODE_HELP = "write <!-- key-figure: some-id --> (the figure's id) or <!-- at-a-glance -->, alone on its line"
-
-
-class KeyFiguresOptions(Config):
-    """Options under ``extra: key_figures:`` in mkdocs.yml."""
-
-    file = c.Type(str, default="data/figures.yml")
-    """The figures file (YAML list of id, value, label, source and as_of, period, attribution
-    where they apply), relative to mkdocs.yml."""
 
 
 @dataclass
@@ -88,27 +79,12 @@ class _State:
 _state = _State()
 
 
-def options(config: MkDocsConfig) -> KeyFiguresOptions:
-    """``extra.key_figures`` validated; an unknown key is a warning, a wrong type an error."""
-    raw = (config.extra or {}).get("key_figures") or {}
-    if not isinstance(raw, dict):
-        raise ConfigurationError(f"{config.config_file_path}: extra.key_figures must be a mapping (file: ...).")
-    opts = KeyFiguresOptions(config_file_path=config.config_file_path)
-    opts.load_dict(raw)
-    failed, warnings = opts.validate()
-    for key, error in failed:
-        raise ConfigurationError(f"{config.config_file_path}: extra.key_figures.{key}: {error}")
-    for key, warning in warnings:
-        log.warning(f"{config.config_file_path}: extra.key_figures.{key}: {warning}")
-    return opts
-
-
 @event_priority(PRIORITY)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _state
     _state = _State()
     base = Path(config.config_file_path).resolve().parent
-    path = (base / options(config).file).resolve()
+    path = (base / plugin_options(config).key_figures.file).resolve()
     _state.where = kf.display_path(path, base)
     _state.exists = path.is_file()
     if not _state.exists:

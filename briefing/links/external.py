@@ -20,7 +20,7 @@ Without a network (DNS cannot answer, no route) a URL is ``offline``: said once 
 never cached as a verdict. Everything printed (report, messages) has its control characters
 escaped (``printable``): a server or a cache file cannot send escape sequences to a terminal.
 
-Used by the ``check_links.py`` hook (``extra: linkcheck: external: cached|full``) and as a
+Used by ``internal.py`` (``briefing: links: external: cached|full``) and as a
 command line (``make linkcheck``)::
 
     python -m briefing.links [-f mkdocs.yml] [--no-build] [--cached]
@@ -50,11 +50,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config, ValidationError
-
 from briefing.citations import library as _citelib
 from briefing.links import scan as _sitelinks
+from briefing.links.config import LinksConfig
 
 USER_AGENT = "briefing-linkcheck/1.0 (checks the sources of a research note; +httpx)"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -83,64 +81,6 @@ WALL_HEADERS = ("cf-mitigated", "x-datadome", "x-amzn-waf-action", "x-iinfo")
 # --------------------------------------------------------------------------- options
 
 
-class _Mode(c.Choice):
-    """off | cached | full; YAML reads a bare ``off`` as false, which means off too."""
-
-    def run_validation(self, value):
-        return super().run_validation("off" if value is False else value)
-
-
-class _Positive(c.Type):
-    def run_validation(self, value):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ValidationError(f"Expected a number above 0 but received: {value!r}")
-        return value
-
-
-class _Network(c.Type):
-    """An IP network in CIDR notation (a bare address is a network of one)."""
-
-    def __init__(self):
-        super().__init__(str)
-
-    def run_validation(self, value):
-        value = super().run_validation(value)
-        try:
-            ipaddress.ip_network(value, strict=False)
-        except ValueError as error:
-            raise ValidationError(f"Expected an IP network such as 127.0.0.1/32 but received: {value!r}") from error
-        return value
-
-
-class LinkcheckConfig(Config):
-    """``extra: linkcheck:`` in mkdocs.yml."""
-
-    # off: the build never goes online; cached: check what the cache lacks or has let
-    # expire; full: check every external URL again.
-    external = _Mode(("off", "cached", "full"), default="off")
-    # Days a result stays in .cache/linkcheck/ (failures that may pass later: one day at most).
-    cache_days = _Positive((int, float), default=7)
-    # The report, relative to mkdocs.yml; never inside site_dir.
-    report = c.Type(str, default="linkcheck-report.txt")
-    # Requests in flight at once, over all hosts.
-    concurrency = _Positive(int, default=32)
-    # Requests in flight at once to one host.
-    per_host = _Positive(int, default=10)
-    # Seconds one request (connect, headers) may take.
-    timeout = _Positive((int, float), default=10)
-    # Further tries after a 429 or 5xx.
-    retries = c.Type(int, default=2)
-    # Seconds one URL may take in all, from its first request: every redirect hop, retry and
-    # wait. A URL cut short is an error ("cut short at the per-URL deadline").
-    url_deadline = _Positive((int, float), default=60)
-    # Seconds the whole check may take; the URLs not done by then are reported as unchecked
-    # (named in the report, never cached) and the build fails.
-    run_deadline = _Positive((int, float), default=300)
-    # Networks (CIDR: 127.0.0.1/32) the checker may connect to though they are not public: a
-    # test's own local server. Empty, the default: public addresses only.
-    allow_networks = c.ListOfItems(_Network(), default=[])
-
-
 @dataclass
 class Options:
     concurrency: int = 32
@@ -156,7 +96,7 @@ class Options:
     allow_networks: tuple[str, ...] = ()  # non-public networks that may be reached (tests)
 
     @classmethod
-    def from_config(cls, config: LinkcheckConfig) -> Options:
+    def from_config(cls, config: LinksConfig) -> Options:
         return cls(
             concurrency=config.concurrency,
             per_host=config.per_host,
@@ -166,24 +106,6 @@ class Options:
             run_deadline=float(config.run_deadline),
             allow_networks=tuple(config.allow_networks),
         )
-
-
-def load_config(raw: object, config_file: str) -> tuple[LinkcheckConfig, list[str]]:
-    """Validate ``extra: linkcheck``. Returns the options and the warnings (unknown keys);
-    raises ValueError naming the file for an invalid value."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ValueError(f"{config_file}: 'extra: linkcheck' must be a mapping, not {raw!r}")
-    config = LinkcheckConfig(config_file_path=config_file)
-    config.load_dict(raw)
-    errors, warnings = config.validate()
-    if errors:
-        raise ValueError(
-            f"{config_file}: extra: linkcheck: "
-            + "; ".join(f"{key}: {error}" for key, error in errors)
-        )
-    return config, [f"{config_file}: extra: linkcheck: {key}: {warning}" for key, warning in warnings]
 
 
 # --------------------------------------------------------------------------- collecting
@@ -521,7 +443,7 @@ class _Checker:
                 raise
             requests = self.requests[url]
             detail = (f"cut short at the per-URL deadline ({self.options.url_deadline:g} s, "
-                      f"extra.linkcheck.url_deadline) after {requests} request{'s' if requests != 1 else ''}")
+                      f"briefing.links.url_deadline) after {requests} request{'s' if requests != 1 else ''}")
             return Result(url, "error", detail, None, "", requests)
 
     async def _check(self, url: str) -> Result:
@@ -615,7 +537,7 @@ def describe_error(error: BaseException, timeout: float) -> str:
         return f"timed out after {timeout:g} s"
     kind = error_kind(error)
     if kind == "refused":
-        return f"{error}: the checker connects to public addresses only (extra.linkcheck.allow_networks)"
+        return f"{error}: the checker connects to public addresses only (briefing.links.allow_networks)"
     text = str(error) or type(error).__name__
     if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text or "TLS" in text:
         return f"TLS failure (certificate not verified?): {text}"
@@ -646,7 +568,7 @@ async def _check_all(urls: list[str], options: Options) -> list[Result]:
         for url, task in tasks.items():
             if task in pending or task.cancelled():
                 detail = (f"not checked: the run's deadline ({options.run_deadline:g} s, "
-                          "extra.linkcheck.run_deadline) came first")
+                          "briefing.links.run_deadline) came first")
                 results.append(Result(url, "unchecked", detail, requests=checker.requests[url]))
             else:
                 results.append(task.result())
@@ -762,14 +684,14 @@ class Run:
             notes.append(
                 f"the network is unreachable ({printable(offline[0].detail)}): {len(offline)} of {len(self.results)} "
                 "external URLs were not checked and nothing was cached for them; check again online "
-                "(extra.linkcheck.external: off builds without the check)"
+                "(briefing.links.external: off builds without the check)"
             )
         unchecked = sorted(r.url for r in self.results.values() if r.kind == "unchecked")
         if unchecked:
             shown = ", ".join(printable(url) for url in unchecked[:5]) + (", ..." if len(unchecked) > 5 else "")
             notes.append(
                 f"the check was cut short at its deadline ({self.options.run_deadline:g} s, "
-                f"extra.linkcheck.run_deadline): {len(unchecked)} URL{'s' if len(unchecked) != 1 else ''} "
+                f"briefing.links.run_deadline): {len(unchecked)} URL{'s' if len(unchecked) != 1 else ''} "
                 f"not checked ({shown}); raise run_deadline or check again"
             )
         return notes
@@ -838,7 +760,7 @@ def report_path(option: str, config_dir: Path, site_dir: Path) -> Path:
     path = (config_dir / option).resolve()
     site = site_dir.resolve()
     if path == site or site in path.parents:
-        raise ValueError(f"extra: linkcheck: report {option!r} lies inside site_dir ({site}): put it outside")
+        raise ValueError(f"briefing.links.report {option!r} lies inside site_dir ({site}): put it outside")
     return path
 
 
@@ -857,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="mkdocs.yml (default: %(default)s)")
     parser.add_argument("--no-build", action="store_true", help="check the site already in site_dir")
     parser.add_argument("--cached", action="store_true", help="answer from the cache where it is fresh")
-    parser.add_argument("--report", help="the report file (default: extra.linkcheck.report)")
+    parser.add_argument("--report", help="the report file (default: briefing.links.report)")
     args = parser.parse_args(argv)
 
     from mkdocs.config import load_config as load_mkdocs_config
@@ -874,14 +796,14 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     config = load_mkdocs_config(str(config_file))
     config_dir = config_file.parent
+    from briefing.config import options as plugin_options
+
+    options = plugin_options(config).links
     try:
-        options, warnings = load_config(config.extra.get("linkcheck"), str(config_file))
         report = report_path(args.report or options.report, config_dir, Path(config.site_dir))
     except ValueError as error:
         print(f"linkcheck: {error}", file=sys.stderr)
         return 2
-    for warning in warnings:
-        print(f"linkcheck: {warning}", file=sys.stderr)
     site_dir = Path(config.site_dir)
     if not (site_dir / "index.html").is_file():
         print(f"linkcheck: no built site in {site_dir}: run without --no-build", file=sys.stderr)

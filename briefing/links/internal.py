@@ -5,12 +5,12 @@ site and, with a fragment, to an element with that id. This sees what MkDocs' ow
 validation does not: raw HTML in Markdown, notes, callouts, bibliography anchors, the
 theme's links. External http(s) links are left to the external check.
 
-On demand (``extra: linkcheck: external: cached|full``; default ``off``, so the build never
+On demand (``briefing: links: external: cached|full``; default ``off``, so the build never
 goes online) it also checks every external URL of the pages and of the .bib library online
 (``_linkcheck.py``) and writes the report.
 
 Events:
-- ``on_config``: reset state; validate ``extra: linkcheck`` (a ``Config`` subclass); add a
+- ``on_config``: reset state; check ``briefing: links:`` (its ``report``); add a
   Markdown step that takes out a link MkDocs cannot parse (``[x](http://[::1)`` would end
   MkDocs' own link rewriting in a traceback).
 - ``on_files``: keep the pages' sources, to name them in messages.
@@ -36,12 +36,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from briefing.citations import bibtex_adapter as _bibtex_adapter
+from briefing.config import options as plugin_options
 from briefing.links import external as _linkcheck
 from briefing.links import scan as _sitelinks
+from briefing.links.config import LinksConfig
 
 log = get_plugin_logger("check_links")
 
-_options: _linkcheck.LinkcheckConfig | None = None
+_options: LinksConfig | None = None
 _names: dict[str, str] = {}  # site path of each page -> its Markdown source, this build
 _unparsable: list[tuple[str, str, str]] = []  # (tag, url, error) taken out of the page being converted
 
@@ -79,14 +81,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _unparsable.clear()
     if not any(isinstance(ext, UnparsableLinks) for ext in config.markdown_extensions):
         config.markdown_extensions.append(UnparsableLinks())
+    _options = plugin_options(config).links
     try:
-        _options, warnings = _linkcheck.load_config(config.extra.get("linkcheck"), config.config_file_path)
         if _options.external != "off":
             _linkcheck.report_path(_options.report, _config_dir(config), Path(config.site_dir))
     except ValueError as error:
-        raise ConfigurationError(str(error)) from error
-    for warning in warnings:
-        log.warning(warning)
+        raise ConfigurationError(f"{config.config_file_path}: {error}") from error
     return config
 
 
@@ -144,7 +144,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
-                   options: _linkcheck.LinkcheckConfig) -> None:
+                   options: LinksConfig) -> None:
     base = _config_dir(config)
     bib_files = _bibtex_adapter.bib_files(config) if _bibtex_adapter.PLUGIN_NAME in config.plugins else []
     sources = _linkcheck.merge(
@@ -155,7 +155,7 @@ def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
         import httpx  # noqa: F401 - fail early with the fix
     except ImportError as error:
         raise PluginError(
-            f"{config.config_file_path}: extra: linkcheck: external: {options.external} needs httpx "
+            f"{config.config_file_path}: briefing.links.external: {options.external} needs httpx "
             "(pip install -r requirements.txt)"
         ) from error
     cache = _linkcheck.Cache(_linkcheck.cache_path(base), options.cache_days)

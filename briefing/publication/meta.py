@@ -1,4 +1,4 @@
-"""The note's own citation, from ``extra: publication:`` (see ``_publication.py``).
+"""The note's own citation, from ``briefing: publication:`` (see ``record.py``).
 
 Events (default priority 0; nothing here depends on the order of other hooks):
 - ``on_config``: validate the record (unknown keys and disagreeing site settings are warnings);
@@ -42,7 +42,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for message in warnings:
         log.warning(message)
     if pub is None:
-        log.info("no extra.publication in mkdocs.yml: no citation files, meta tags or print edition.")
+        log.info("no briefing.publication in mkdocs.yml: no citation files, meta tags or print edition.")
     else:
         problems = _publication.deploy_problems(pub, config)
         if problems:
@@ -65,7 +65,7 @@ def rights_problems(pub: _publication.Publication, config: MkDocsConfig) -> list
         return []
     where = config.config_file_path or "mkdocs.yml"
     return [f"{where}: copyright {config.copyright.strip()!r}: the footer states the rights the note states, from "
-            "extra.publication.rights; remove copyright, and give rights only if the note states them "
+            "briefing.publication.rights; remove copyright, and give rights only if the note states them "
             "(README: 'Cite this note')."]
 
 
@@ -97,7 +97,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if not SHORTCODE.search(markdown):
         return markdown
     if publication() is None:
-        log.warning(f"{page.file.src_uri}: <!-- cite-this --> needs the note's record under extra.publication "
+        log.warning(f"{page.file.src_uri}: <!-- cite-this --> needs the note's record under briefing.publication "
                     "in mkdocs.yml.")
         return SHORTCODE.sub("", markdown)
     block = cite_this_block(publication(), page.file.url, config)

@@ -11,8 +11,8 @@ byline's page, and a URL may break only where Chicago allows (``url_parts``).
 
 Events:
 - ``on_startup``: note whether this process runs ``mkdocs serve`` (the PDF is then skipped
-  unless ``extra.publication.pdf_when_serving`` is true: every edit rebuilds the site).
-- ``on_config``: reset state, read ``extra.publication`` (``pdf: true`` builds the PDF).
+  unless ``briefing.publication.pdf_when_serving`` is true: every edit rebuilds the site).
+- ``on_config``: reset state, read ``briefing.publication`` (``pdf: true`` builds the PDF).
 - ``on_nav``: keep the reading order (the nav, then pages outside it, as the notes are numbered).
 - ``on_page_context`` (priority -100, after every other hook): keep each page's HTML.
 - ``on_post_build``: write ``print/index.html``; with ``pdf: true``, render it to
@@ -85,7 +85,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state["pub"], _warnings = _publication.load(config)  # publication_meta.py reports the warnings
     pub = _state["pub"]
     if pub is not None and not pub.pdf and _publication.PROCESS["serving"] and not pub.pdf_when_serving:
-        log.info("no PDF edition under `mkdocs serve` (extra.publication.pdf_when_serving: true builds it).")
+        log.info("no PDF edition under `mkdocs serve` (briefing.publication.pdf_when_serving: true builds it).")
     return config
 
 
@@ -316,7 +316,7 @@ def write_pdf(html_path: Path, site_dir: Path, target: Path, timeout: float) -> 
     except (ImportError, OSError) as error:  # OSError: Pango (a system library) is missing
         raise PluginError(
             f"print_edition: the PDF needs WeasyPrint and Pango ({error}). Run `make build` (it installs "
-            "them), or set extra.publication.pdf: false in mkdocs.yml."
+            "them), or set briefing.publication.pdf: false in mkdocs.yml."
         ) from error
     except _pdf.PdfError as error:
         raise PluginError(f"print_edition: the PDF edition failed: {error}") from error
@@ -371,7 +371,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     try:
         run = write_pdf(target, site_dir, pdf, pub.pdf_timeout)
     except _pdf.PdfTimeout:
-        log.warning(f"the PDF edition was stopped after {pub.pdf_timeout:g} s (extra.publication.pdf_timeout) "
+        log.warning(f"the PDF edition was stopped after {pub.pdf_timeout:g} s (briefing.publication.pdf_timeout) "
                     "and not written: set pdf: false in mkdocs.yml while writing, or raise pdf_timeout.")
         return
     for message in refusal_messages(run.refused, _markdown_sources(config)):

@@ -1,4 +1,4 @@
-"""The note's own bibliographic record: one source (``extra: publication:`` in mkdocs.yml),
+"""The note's own bibliographic record: one source (``briefing: publication:`` in mkdocs.yml),
 validated here, from which ``publication_meta.py`` (cite-this block, .bib/.ris files, meta
 tags) and ``print_edition.py`` (print page, PDF) derive everything they show.
 
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+
+from briefing.publication.config import PublicationConfig
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -26,30 +26,6 @@ PROCESS = {"serving": False}  # set by print_edition.on_startup; kept across the
 PLACEHOLDER_HOSTS = ("example.github.io", "example.com", "example.org", "example.net", "localhost")
 PLACEHOLDER_TLDS = ("example", "invalid", "test", "localhost")
 DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>0[1-9]|[12]\d|3[01]))?)?$")
-
-
-class AuthorConfig(base.Config):
-    given = c.Type(str)  # given names, as printed: "Jane Q."
-    family = c.Type(str)  # family name: "Smith"
-    honorific = c.Optional(c.Type(str))  # shown before the name on the site only: "Dr"
-    affiliation = c.Type(str)  # the author's institution, for citation_author_institution and CITATION.cff
-
-
-class PublicationConfig(base.Config):
-    title = c.Type(str)  # the note's title, as on its title page
-    author = c.SubConfig(AuthorConfig)
-    series = c.Type(str)  # "Research Note Series"
-    number = c.Type(str)  # the paper's number in the series, as text: "2"
-    date = c.Type(str)  # publication date: "YYYY", "YYYY-MM" or "YYYY-MM-DD" (quote it in YAML)
-    publisher = c.Type(str)  # the issuing body
-    place = c.Optional(c.Type(str))  # place of publication, for the Chicago entry
-    language = c.Type(str, default="en")
-    url = c.Optional(c.Type(str))  # the note's address; leave unset to use site_url
-    rights = c.Optional(c.Type(str))  # the rights statement the note itself makes (footer, colophon, DC.rights)
-    deploy = c.Type(bool, default=False)  # a build to publish: a placeholder address fails it (deploy.yml sets it)
-    pdf = c.Type(bool, default=True)  # build the PDF edition during `mkdocs build`
-    pdf_when_serving = c.Type(bool, default=False)  # also on every rebuild of `mkdocs serve` (about 2 s each)
-    pdf_timeout = c.Type((int, float), default=60)  # seconds the PDF may take; stopped there (a strict failure)
 
 
 @dataclass(frozen=True)
@@ -71,7 +47,7 @@ class Publication:
     language: str
     url: str
     rights: str | None  # as the note states them; None: the note states none, and nothing claims any
-    deploy: bool  # this build is published (extra.publication.deploy)
+    deploy: bool  # this build is published (briefing.publication.deploy)
     pdf: bool  # the PDF is built (and linked) in this build
     pdf_when_serving: bool
     pdf_timeout: float
@@ -129,26 +105,25 @@ def slugify(text: str) -> str:
 
 
 def load(config: MkDocsConfig) -> tuple[Publication | None, list[str]]:
-    """Validate ``extra.publication``; returns the record (None when the site has none) and the
-    warnings (unknown keys, site settings that disagree with it).
+    """The record of ``briefing.publication`` (validated with the plugin's options, see
+    ``briefing.publication.config``); None when the site has none. Returns the warnings too:
+    the site settings that disagree with it.
 
-    Raises PluginError naming mkdocs.yml for a missing or wrong option."""
+    Raises PluginError naming mkdocs.yml for a date that is not one."""
+    from briefing.config import options as plugin_options
+
     where = config.config_file_path or "mkdocs.yml"
-    raw = (config.extra or {}).get("publication")
-    if raw is None:
+    options = plugin_options(config).publication
+    if options is None:
         return None, []
-    if not isinstance(raw, dict):
-        raise PluginError(f"{where}: extra.publication must be a mapping: title, author, series, number, date, "
-                          "publisher (README: 'Cite this note').")
-    options = PublicationConfig(config_file_path=where)
-    options.load_dict(raw)
-    errors, warnings = options.validate()
-    if errors:
-        text = "; ".join(f"{key}: {error}" for key, error in errors)
-        raise PluginError(f"{where}: extra.publication: {text}")
+    return from_options(options, config, where)
+
+
+def from_options(options: PublicationConfig, config: MkDocsConfig, where: str) -> tuple[Publication, list[str]]:
+    """The record from validated options (see ``load``)."""
     match = DATE.match(options.date.strip())
     if not match:
-        raise PluginError(f"{where}: extra.publication.date {options.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD "
+        raise PluginError(f"{where}: briefing.publication.date {options.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD "
                           "(quote it in YAML: date: \"2023-11\").")
     url = options.url or config.site_url or ""
     if url and not url.endswith("/"):
@@ -165,21 +140,20 @@ def load(config: MkDocsConfig) -> tuple[Publication | None, list[str]]:
         pdf=options.pdf and (options.pdf_when_serving or not PROCESS["serving"]),
         pdf_timeout=float(options.pdf_timeout),
     )
-    messages = [f"{where}: extra.publication: {key}: {message}" for key, message in warnings]
-    messages += consistency(record, config, where)
-    return record, messages
+    return record, consistency(record, config, where)
 
 
 def consistency(pub: Publication, config: MkDocsConfig, where: str) -> list[str]:
     """The few site settings that repeat the record must agree with it."""
     problems = []
     if config.site_name != pub.title:
-        problems.append(f"{where}: site_name {config.site_name!r} differs from extra.publication.title {pub.title!r}.")
+        problems.append(f"{where}: site_name {config.site_name!r} differs from briefing.publication.title "
+                        f"{pub.title!r}.")
     if config.site_author and config.site_author != pub.author_display:
         problems.append(f"{where}: site_author {config.site_author!r} differs from the author in "
-                        f"extra.publication ({pub.author_display!r}).")
+                        f"briefing.publication ({pub.author_display!r}).")
     if config.site_url and pub.url and pub.url.rstrip("/") != config.site_url.rstrip("/"):
-        problems.append(f"{where}: extra.publication.url {pub.url!r} differs from site_url {config.site_url!r}: "
+        problems.append(f"{where}: briefing.publication.url {pub.url!r} differs from site_url {config.site_url!r}: "
                         "leave url unset to use site_url.")
     return problems
 
@@ -237,7 +211,7 @@ def deploy_problems(pub: Publication, config: MkDocsConfig) -> list[str]:
     reason = placeholder_address(pub.url)
     if reason:
         return [f"{where}: site_url {pub.url or config.site_url!r} cannot be the note's citable address ({reason}), "
-                "and this is a deploy build (extra.publication.deploy): every citation, download, meta tag and "
+                "and this is a deploy build (briefing.publication.deploy): every citation, download, meta tag and "
                 "the PDF would carry it. Build with the address GitHub Pages serves: deploy.yml passes "
                 "actions/configure-pages' base_url as SITE_URL; by hand, SITE_URL=https://OWNER.github.io/REPO/ "
                 "make build (README: 'Deploying')."]

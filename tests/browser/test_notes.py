@@ -12,14 +12,13 @@ navigation sets each page up without adding listeners."""
 
 from __future__ import annotations
 
-import copy
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from browsing import PAGES, PHONE, WIDE, note_beside, note_marker, open_chapter, wait_for_site
-from sitebuild import real_config
+from sitebuild import ROOT
 
 # The column's geometry, in CSS px of the page (scroll offset added), with each note's marker.
 COLUMN = """() => {
@@ -112,9 +111,8 @@ def test_a_crowded_paragraph_pushes_its_notes_down_and_the_page_grows_to_hold_th
     keys = ["haqqani2021pyrrhic", "dawn2020doha", "gul2023bilateral", "ahmed2022dollar", "sky2023thousands",
             "noornasar2023reap"]
     sentence = " ".join(f"Claim {n}.[@{key}]" for n, key in enumerate(keys, 1))
-    extra = copy.deepcopy(real_config()["extra"])
-    extra["publication"]["pdf"] = False  # the PDF is not what this test is about
-    result = fixture_site({"index.md": f"# Crowded\n\n{sentence}\n"}, extra=extra)
+    bib = (ROOT / "bib" / "references.bib").read_text(encoding="utf-8")  # the real note's sources
+    result = fixture_site({"index.md": f"# Crowded\n\n{sentence}\n"}, bib=bib)
     assert result.ok, result.text()
     page = new_context(viewport=WIDE).new_page()
     with serve(result.site_dir) as url:

@@ -9,7 +9,7 @@ import material
 
 ROOT = Path(__file__).resolve().parents[2]
 THEIRS = Path(material.__file__).parent / "templates" / "partials" / "search.html"
-OURS = ROOT / "overrides" / "partials" / "search.html"
+OURS = ROOT / "briefing" / "theme" / "partials" / "search.html"
 
 
 def body(text: str) -> str:

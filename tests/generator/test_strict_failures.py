@@ -32,13 +32,3 @@ def test_valid_fixture_site_builds(fixture_site):
     assert "Jane Smith" in result.html()
 
 
-def test_glossary_is_found_when_building_from_another_folder(tmp_path, monkeypatch):
-    from briefing.common.paths import absolute_paths
-
-    from sitebuild import ROOT, build
-
-    assert absolute_paths(["includes", "/abs"], ROOT) == [str(ROOT / "includes"), "/abs"]
-    monkeypatch.chdir(tmp_path)
-    result = build(ROOT / "mkdocs.yml", tmp_path / "site")
-    assert result.ok, result.text()
-    assert '<abbr title="Tehrik-e-Taliban Pakistan">TTP</abbr>' in result.html("historical-perspective")

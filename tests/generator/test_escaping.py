@@ -5,7 +5,6 @@ escaped, whichever template prints it: Material's, the 404 page, the print editi
 from __future__ import annotations
 
 import lxml.html
-import yaml
 from markupsafe import Markup
 
 from briefing.site_policy import escaping as fixes
@@ -117,11 +116,3 @@ def test_a_nav_title_reaches_the_contents_list_as_text(fixture_site):
 # ----------------------------------------------------------------------------- the real site
 
 
-def test_every_page_of_the_real_site_has_its_whole_description(real_site):
-    from sitebuild import ROOT
-
-    for path in sorted((ROOT / "docs").glob("*.md")):
-        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
-        page = "" if path.stem == "index" else path.stem
-        root = lxml.html.document_fromstring(real_site.html(page))
-        assert root.xpath("//meta[@name='description']/@content") == [front["description"]], path.name

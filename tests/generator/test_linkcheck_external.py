@@ -17,10 +17,17 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+from briefing.common.options import validate
 from briefing.links import external as lc
 from briefing.links import scan as _sitelinks
+from briefing.links.config import LinksConfig
 
-ROOT = Path(__file__).resolve().parent.parent  # not from conftest: tests/browser/ has one too
+ROOT = Path(__file__).resolve().parents[2]  # not from conftest: tests/browser/ has one too
+
+
+def load_links(raw: object, where: str):
+    """``briefing: links:`` validated as the plugin does (options, warnings)."""
+    return validate(LinksConfig, "links", raw, where)
 FAST = lc.Options(timeout=1.0, retries=2, backoff=0.05, max_wait=5.0, concurrency=8, per_host=4,
                   allow_networks=("127.0.0.1/32",))  # the test server, and no other non-public address
 HUGE = 1 << 30  # the Content-Length the huge page announces: 1 GiB
@@ -379,10 +386,6 @@ def test_collect_bib_urls_gives_file_line_key_and_access_date(tmp_path):
     }
 
 
-def test_real_library_urls_are_all_collected():
-    found = lc.collect_bib_urls([ROOT / "bib" / "references.bib"], ROOT)
-    assert len(found) >= 13
-    assert all(source.urldate for sources in found.values() for source in sources)
 
 
 def test_report_has_one_line_per_problem_with_archive_for_dead_sources():
@@ -405,13 +408,13 @@ def test_report_has_one_line_per_problem_with_archive_for_dead_sources():
 
 
 def test_linkcheck_config_defaults_and_validation():
-    config, warnings = lc.load_config({"external": False}, "mkdocs.yml")
+    config, warnings = load_links({"external": False}, "mkdocs.yml")
     assert config.external == "off" and config.cache_days == 7 and not warnings
     with pytest.raises(ValueError, match="external"):
-        lc.load_config({"external": "always"}, "mkdocs.yml")
+        load_links({"external": "always"}, "mkdocs.yml")
     with pytest.raises(ValueError, match="timeout"):
-        lc.load_config({"timeout": 0}, "mkdocs.yml")
-    assert "Unrecognised" in lc.load_config({"bogus": 1}, "mkdocs.yml")[1][0]
+        load_links({"timeout": 0}, "mkdocs.yml")
+    assert "Unrecognised" in load_links({"bogus": 1}, "mkdocs.yml")[1][0]
 
 
 # --------------------------------------------------------------------------- the cache
@@ -470,9 +473,9 @@ def test_build_setting_full_fails_strict_on_a_dead_source_then_cached_sends_noth
     good, dead = url("/ok"), url("/410")
     bib = _bib({"good2023": good, "dead2023": dead})
     pages = {"index.md": "# Home\n\nA.[@good2023] B.[@dead2023]\n"}
-    settings = {"generator": False, "linkcheck": {"external": "full", "timeout": 2, "retries": 0,
-                                                  "allow_networks": ["127.0.0.1/32"]}}
-    result = fixture_site(pages, bib=bib, extra=settings)
+    settings = {"publication": None, "links": {"external": "full", "timeout": 2, "retries": 0,
+                                              "allow_networks": ["127.0.0.1/32"]}}
+    result = fixture_site(pages, bib=bib, options=settings)
     assert not result.ok
     message = next(m for m in result.messages if dead in m)
     assert "bib/references.bib:" in message and "(dead2023)" in message and "docs/index.md" in message
@@ -482,8 +485,8 @@ def test_build_setting_full_fails_strict_on_a_dead_source_then_cached_sends_noth
     assert (tmp_path / ".cache" / "linkcheck" / "results.json").is_file()
 
     hits = sum(server.hits.values())
-    settings["linkcheck"]["external"] = "cached"
-    again = fixture_site(pages, bib=bib, extra=settings)
+    settings["links"]["external"] = "cached"
+    again = fixture_site(pages, bib=bib, options=settings)
     assert not again.ok and any(dead in m for m in again.messages)
     assert sum(server.hits.values()) == hits  # the warm cache answered
 
@@ -500,7 +503,7 @@ def test_command_line_checks_a_built_site(fixture_site, server, url, tmp_path, c
     good, dead = url("/ok"), url("/404")
     built = fixture_site({"index.md": f'# Home\n\nA.[@good2023]\n\n<a href="{dead}">raw</a>\n'},
                          bib=_bib({"good2023": good}),
-                         extra={"generator": False, "linkcheck": {"allow_networks": ["127.0.0.1/32"]}})
+                         options={"publication": None, "links": {"allow_networks": ["127.0.0.1/32"]}})
     assert built.ok, built.text()
     code = lc.main(["-f", str(tmp_path / "mkdocs.yml"), "--no-build"])
     out = capsys.readouterr().out
@@ -643,23 +646,23 @@ def test_the_connected_peer_is_checked_again(url, monkeypatch, other_loopback_se
 
 
 def test_the_allowed_networks_option_is_validated():
-    config, _ = lc.load_config({"allow_networks": ["127.0.0.1/32", "::1"]}, "mkdocs.yml")
+    config, _ = load_links({"allow_networks": ["127.0.0.1/32", "::1"]}, "mkdocs.yml")
     assert lc.Options.from_config(config).allow_networks == ("127.0.0.1/32", "::1")
-    assert lc.load_config({}, "mkdocs.yml")[0].allow_networks == []
+    assert load_links({}, "mkdocs.yml")[0].allow_networks == []
     with pytest.raises(ValueError, match="allow_networks"):
-        lc.load_config({"allow_networks": ["localhost"]}, "mkdocs.yml")
+        load_links({"allow_networks": ["localhost"]}, "mkdocs.yml")
 
 
 # --------------------------------------------------------------------------- deadlines
 
 
 def test_defaults_of_the_deadlines():
-    config, _ = lc.load_config({}, "mkdocs.yml")
+    config, _ = load_links({}, "mkdocs.yml")
     assert (config.url_deadline, config.run_deadline) == (60, 300)
     options = lc.Options.from_config(config)
     assert (options.url_deadline, options.run_deadline) == (60.0, 300.0)
     with pytest.raises(ValueError, match="run_deadline"):
-        lc.load_config({"run_deadline": 0}, "mkdocs.yml")
+        load_links({"run_deadline": 0}, "mkdocs.yml")
 
 
 def test_slow_redirect_hops_are_cut_short_at_the_url_deadline(url):
@@ -668,7 +671,7 @@ def test_slow_redirect_hops_are_cut_short_at_the_url_deadline(url):
     result = check(url("/slow/0"), options)
     elapsed = time.perf_counter() - started
     assert result.kind == "error" and result.failing
-    assert re.fullmatch(r"cut short at the per-URL deadline \(1 s, extra.linkcheck.url_deadline\) after [23] requests",
+    assert re.fullmatch(r"cut short at the per-URL deadline \(1 s, briefing.links.url_deadline\) after [23] requests",
                         result.detail), result.detail
     assert elapsed < 2.5  # unbounded, the 50 hops of 0.4 s would take 20 s
 
@@ -688,7 +691,7 @@ def test_the_run_deadline_bounds_many_hanging_urls_and_names_what_it_cut(tmp_pat
     assert elapsed < 3.5  # unbounded: 30 s (each request's own timeout)
     assert {result.kind for result in run.results.values()} == {"unchecked"}
     (notice,) = run.notices()
-    assert notice.startswith("the check was cut short at its deadline (1 s, extra.linkcheck.run_deadline): "
+    assert notice.startswith("the check was cut short at its deadline (1 s, briefing.links.run_deadline): "
                              "50 URLs not checked (http://127.0.0.1:")
     assert lc.Cache(tmp_path / "cache.json").results == {}  # no verdict to keep
     lines = lc.report_lines(run.results, {})
@@ -748,7 +751,7 @@ def test_an_offline_build_fails_with_one_message_and_caches_nothing(no_dns, fixt
     bib = _bib({f"source{n}": address for n, address in enumerate(OFFLINE_URLS)})
     cites = " ".join(f"X.[@source{n}]" for n in range(len(OFFLINE_URLS)))
     result = fixture_site({"index.md": f"# Home\n\n{cites}\n"}, bib=bib,
-                          extra={"generator": False, "linkcheck": {"external": "full"}})
+                          options={"publication": None, "links": {"external": "full"}})
     assert not result.ok
     external = [m for m in result.messages if "external link" in m]
     assert len(external) == 1 and "the network is unreachable" in external[0], result.text()

@@ -1,5 +1,5 @@
 """Two builds of one folder at once never fail spuriously: the second waits for the first
-(hooks/build_lock.py). Before the lock, two `mkdocs build --clean` loops side by side failed
+(briefing/common/build_lock.py). Before the lock, two `mkdocs build --clean` loops side by side failed
 1 run in 15 (MkDocs' clean of site_dir removing a file the other build had just removed)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import yaml
 
 from briefing.common import build_lock
 
-from sitebuild import ONE_ENTRY, make_site, real_config
+from sitebuild import ONE_ENTRY, make_site
 
 # A test-only hook: build A stops after writing its pages (before the link check reads them)
 # until build B is either waiting for the lock or has begun (its on_pre_build: MkDocs cleans
@@ -58,9 +58,7 @@ def _mkdocs(config: Path, log: Path, **env) -> subprocess.Popen:
 def test_a_second_build_of_the_folder_waits_for_the_first(tmp_path):
     pages = {"index.md": "# Home\n\nA claim.[@smith2020title]\n\n<!-- cite-this -->\n",
              "b.md": "# B\n\n[Home](index.md)\n"}
-    extra = real_config()["extra"]
-    extra["publication"]["pdf"] = False  # keeps the test short; the PDF is not what races
-    config = make_site(tmp_path, pages, ONE_ENTRY, extra=extra)
+    config = make_site(tmp_path, pages, ONE_ENTRY)
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     (tmp_path / "timeline_hook.py").write_text(TIMELINE_HOOK, encoding="utf-8")
     settings.setdefault("hooks", []).append(str(tmp_path / "timeline_hook.py"))

@@ -124,9 +124,9 @@ def test_a_second_full_bibliography_is_refused(fixture_site):
 
 
 def test_inline_citations_are_refused_in_the_settings(fixture_site):
-    from sitebuild import real_config
+    from sitebuild import minimal_config
 
-    plugins = real_config()["plugins"]
+    plugins = minimal_config()["plugins"]
     for plugin in plugins:
         if isinstance(plugin, dict) and "bibtex" in plugin:
             plugin["bibtex"]["enable_inline_citations"] = True

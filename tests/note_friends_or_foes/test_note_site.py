@@ -1,4 +1,6 @@
-"""The real briefing, built strict: chapters, verbatim text, notes, search, no third party."""
+"""Paper #2, "Afghanistan and Pakistan: Friends or Foes?" (the real note), built strict:
+chapters, its text verbatim against the seed (tests/note_friends_or_foes/seed/), its golden
+notes and bibliography, search, no third party, its glossary, its configuration."""
 
 from __future__ import annotations
 
@@ -7,11 +9,14 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import lxml.html
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from sitebuild import ROOT, SEED, real_config
 
+HERE = Path(__file__).resolve().parent
 CHAPTERS = [
     ("historical-perspective/", "Historical Perspective"),
     ("afghan-migration/", "Afghan Migration"),
@@ -23,8 +28,8 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # (SEED): each note's access date, note 1's report number and month, the columns (VOA's "South
 # and Central Asia", Foreign Policy's "South Asia Brief") before the periodical, National
 # Geographic Education as one name, notes 3 and 12 with the pages the footnotes give.
-GOLDEN = json.loads((ROOT / "tests" / "golden" / "notes.json").read_text(encoding="utf-8"))
-GOLDEN_BIBLIOGRAPHY = json.loads((ROOT / "tests" / "golden" / "bibliography.json").read_text(encoding="utf-8"))
+GOLDEN = json.loads((HERE / "golden" / "notes.json").read_text(encoding="utf-8"))
+GOLDEN_BIBLIOGRAPHY = json.loads((HERE / "golden" / "bibliography.json").read_text(encoding="utf-8"))
 
 
 def soup(result, page: str = "") -> BeautifulSoup:
@@ -320,7 +325,7 @@ def test_build_is_strict_and_configured_for_link_validation():
     assert config["validation"]["unrecognized_links"] == "warn"
     assert config["theme"]["font"] is False
     for path in [*Path(ROOT / "briefing").rglob("*.py"), *Path(ROOT / "briefing").rglob("*.html"),
-                 *Path(ROOT / "overrides").rglob("*.html"), ROOT / "Makefile"]:
+                 *Path(ROOT / "briefing").rglob("*.css"), *Path(ROOT / "briefing").rglob("*.js"), ROOT / "Makefile"]:
         text = path.read_text(encoding="utf-8")
         for specific in ("Afghan", "Pakistan", "haqqani", "Mahmood", "BBC"):
             assert specific not in text, f"{path} names {specific}: the generator must serve any note"
@@ -362,3 +367,40 @@ def test_the_mkdocs_command_builds_the_real_site_as_make_does(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     assert list((tmp_path / "site").glob("*.pdf")), "the PDF edition is built by default"
+
+
+def test_every_page_of_the_real_site_has_its_whole_description(real_site):
+    from sitebuild import ROOT
+
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        page = "" if path.stem == "index" else path.stem
+        root = lxml.html.document_fromstring(real_site.html(page))
+        assert root.xpath("//meta[@name='description']/@content") == [front["description"]], path.name
+
+
+def test_glossary_is_found_when_building_from_another_folder(tmp_path, monkeypatch):
+    from briefing.common.paths import absolute_paths
+
+    from sitebuild import ROOT, build
+
+    assert absolute_paths(["includes", "/abs"], ROOT) == [str(ROOT / "includes"), "/abs"]
+    monkeypatch.chdir(tmp_path)
+    result = build(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert result.ok, result.text()
+    assert '<abbr title="Tehrik-e-Taliban Pakistan">TTP</abbr>' in result.html("historical-perspective")
+
+
+class _EnvTags(yaml.SafeLoader):
+    """Reads mkdocs.yml keeping each `!ENV [NAME, fallback]` as ("!ENV", [NAME, fallback])."""
+
+
+_EnvTags.add_constructor("!ENV", lambda loader, node: ("!ENV", loader.construct_sequence(node)))
+
+
+def test_mkdocs_yml_takes_the_address_and_the_deploy_switch_from_the_environment():
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvTags)  # noqa: S506
+    tag, (name, fallback) = config["site_url"]
+    assert (tag, name) == ("!ENV", "SITE_URL") and fallback.startswith("https://")
+    (briefing,) = [item["briefing"] for item in config["plugins"] if isinstance(item, dict) and "briefing" in item]
+    assert briefing["publication"]["deploy"] == ("!ENV", ["BRIEFING_DEPLOY", False])

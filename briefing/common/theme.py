@@ -1,0 +1,99 @@
+"""The generator's part of the theme: its templates and its CSS and JavaScript, shipped inside
+the package, so that a site needs only its docs, its .bib and mkdocs.yml.
+
+- Templates: each concern's ``templates/`` folder and ``briefing/theme/`` (Material overrides:
+  ``main.html``, ``404.html``, ``partials/search.html``) go into ``theme.dirs`` right after the
+  site's own ``custom_dir``, so a site can still override any of them.
+- Assets: added to the site's files (``on_files``) unless the site has a file of that name
+  (the site's wins), and linked from every page (``extra_css``, ``extra_javascript``), before
+  the site's own.
+- The theme's Jinja environment: one per build (``ThemeEnv``): MkDocs renders page content
+  before its ``on_env`` event, and a new environment per page would compile every template again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+PACKAGE = Path(__file__).resolve().parent.parent
+# Template folders, the first wins: the Material overrides, then each concern's partials.
+TEMPLATE_DIRS = (
+    PACKAGE / "theme",
+    PACKAGE / "citations" / "templates",
+    PACKAGE / "key_figures" / "templates",
+    PACKAGE / "publication" / "templates",
+)
+
+
+@dataclass(frozen=True)
+class Asset:
+    path: str  # site path, e.g. "assets/reader.css"
+    source: Path  # the file in the package
+    defer: bool = False  # a script: loaded with defer
+
+
+# In the order the pages link them (later style sheets win).
+STYLES = (
+    Asset("assets/briefing.css", PACKAGE / "theme" / "assets" / "briefing.css"),
+    Asset("assets/publication.css", PACKAGE / "publication" / "assets" / "publication.css"),
+    Asset("assets/reader.css", PACKAGE / "theme" / "assets" / "reader.css"),
+    Asset("assets/key-figures.css", PACKAGE / "key_figures" / "assets" / "key-figures.css"),
+)
+SCRIPTS = (
+    # notes beside the text on wide screens, in place on narrow ones (issue 16)
+    Asset("assets/javascripts/notes.js", PACKAGE / "theme" / "assets" / "javascripts" / "notes.js", defer=True),
+)
+
+
+def add_template_dirs(config: MkDocsConfig) -> None:
+    """The package's template folders, after the site's custom_dir and before the theme's own."""
+    dirs = config.theme.dirs
+    ours = [str(path) for path in TEMPLATE_DIRS if str(path) not in dirs]
+    at = 1 if config.theme.custom_dir and dirs and dirs[0] == config.theme.custom_dir else 0
+    dirs[at:at] = ours
+
+
+def link_assets(config: MkDocsConfig) -> None:
+    """Every page links the generator's style sheets and scripts, before the site's own."""
+    listed = set(config.extra_css)
+    config.extra_css[:0] = [asset.path for asset in STYLES if asset.path not in listed]
+    scripts = {str(script.path) if isinstance(script, ExtraScriptValue) else str(script)
+               for script in config.extra_javascript}
+    ours = []
+    for asset in SCRIPTS:
+        if asset.path not in scripts:
+            value = ExtraScriptValue(asset.path)
+            value.defer = asset.defer
+            ours.append(value)
+    config.extra_javascript[:0] = ours
+
+
+def add_assets(files: Files, config: MkDocsConfig) -> Files:
+    """The generator's assets as files of the site, unless the site has its own of that name."""
+    for asset in STYLES + SCRIPTS:
+        if files.get_file_from_path(asset.path) is None:
+            files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+    return files
+
+
+class ThemeEnv:
+    """The theme's Jinja environment, made once for a build (on first use)."""
+
+    def __init__(self, config: MkDocsConfig):
+        self._config = config
+        self._env: jinja2.Environment | None = None
+
+    @property
+    def env(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = self._config.theme.get_env()
+        return self._env
+
+    def template(self, name: str) -> jinja2.Template:
+        return self.env.get_template(name)
