@@ -1,4 +1,4 @@
-"""Cost of the PDF edition (extra.publication.pdf), as a ratio and in seconds.
+"""Cost of the PDF edition (briefing.publication.pdf), as a ratio and in seconds.
 
 Builds the real briefing in fresh Python processes (no warm caches), each timed over
 load_config + build, with `pdf: true` (the default: print/index.html and the WeasyPrint PDF)
@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from sitebuild import pointed_at_project, real_config, write_config  # noqa: E402
+from sitebuild import plugin_options, pointed_at_project, real_config, write_config  # noqa: E402
 
 TIMER = """
 import sys, time, logging
@@ -34,12 +34,12 @@ print(time.perf_counter() - start)
 
 
 def site_copy(root: Path, pdf: bool) -> Path:
-    """The real briefing under `root`, pointing back at the project's hooks, theme and data."""
+    """The real briefing under `root`, its glossary read from the project (the generator is the installed package)."""
     for folder in ("docs", "bib", "data", "includes"):
         if (ROOT / folder).is_dir() and not (root / folder).exists():
             shutil.copytree(ROOT / folder, root / folder)
     config = pointed_at_project(real_config())
-    config["extra"]["publication"]["pdf"] = pdf
+    plugin_options(config)["publication"]["pdf"] = pdf
     return write_config(root / f"mkdocs-pdf-{'on' if pdf else 'off'}.yml", config)
 
 

@@ -12,7 +12,6 @@ import html
 import json
 import os
 import re
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -340,24 +339,6 @@ def pandoc_document(citations: list[Citation], full_bibliography: bool,
     meta.append("---")
     body = [f"Citation{index}{citation.text}" for index, citation in enumerate(citations)]
     return "\n".join(meta) + "\n\n" + "\n\n".join(body) + "\n"
-
-
-def pandoc_args(pandoc: str, bib_files: list[Path], csl: Path, lua_filter: Path | None = None) -> list[str]:
-    args = [pandoc, "--from=markdown", "--to=html", "--wrap=none"]
-    if lua_filter is not None:
-        args.append(f"--lua-filter={lua_filter}")  # before --citeproc: filters run in this order
-    args += ["--citeproc", f"--csl={csl}"]
-    return args + [f"--bibliography={path}" for path in bib_files]
-
-
-def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path, lua_filter: Path | None = None) -> str:
-    """pandoc's HTML for one document (one process: a second one for the bibliography costs
-    more than it saves, as pandoc already uses both cores)."""
-    done = subprocess.run(pandoc_args(pandoc, bib_files, csl, lua_filter), input=document, capture_output=True,
-                          text=True, timeout=600, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"pandoc failed ({done.returncode}): {done.stderr.strip()}")
-    return done.stdout
 
 
 # A style that counts the distance between notes or prints note numbers renders a citation

@@ -37,8 +37,19 @@ class Note:
     number: int
     page: str  # src_uri of the page holding the note
     keys: list[str]
-    html: str  # cleaned note text (after SiteNotes.wait())
     line: int  # line of the citation in the page's Markdown
+    site: SiteNotes | None = field(default=None, repr=False, compare=False)  # whose wait() gives the text
+    _html: str | None = field(default=None, repr=False)
+
+    @property
+    def html(self) -> str:
+        """The cleaned note text; before pandoc is done, waits for it (PluginError with
+        pandoc's message when it failed): never an empty text in the meantime."""
+        if self._html is None and self.site is not None:
+            self.site.wait()
+        if self._html is None:
+            raise RuntimeError(f"note {self.number}: no text (its site's notes were never rendered)")
+        return self._html
 
 
 @dataclass
@@ -48,6 +59,7 @@ class SiteNotes:
     _short_forms: dict[str, str] = field(default_factory=dict, repr=False)  # key -> short note HTML
     _bibliography: dict[str, str] = field(default_factory=dict, repr=False)  # key -> entry HTML, style order
     _pending: Callable[[], None] | None = field(default=None, repr=False)
+    _error: Exception | None = field(default=None, repr=False)
     _token_keys: list[str] = field(default_factory=list, repr=False)
 
     def short_form_token(self, key: str) -> str:
@@ -67,14 +79,36 @@ class SiteNotes:
 
         return _citelib.replace_numbered_tokens(html, _OPEN, _CLOSE, one)
 
+    def add(self, number: int, page: str, keys: list[str], line: int) -> Note:
+        """A new note of this site (its text comes with ``fill``)."""
+        note = Note(number, page, keys, line, site=self)
+        self.notes.append(note)
+        return note
+
+    def fill(self, texts: list[str], short_forms: dict[str, str], bibliography: dict[str, str]) -> None:
+        """The rendered texts: one per note in order, each cited source's short form, the
+        bibliography's entries (the citation layer calls it once pandoc is done)."""
+        for note, text in zip(self.notes, texts, strict=True):
+            note._html = text
+        self._short_forms = dict(short_forms)
+        self._bibliography = dict(bibliography)
+
     def when_rendered(self, fill: Callable[[], None]) -> None:
         """`fill` blocks until pandoc is done and puts the texts in; wait() calls it once."""
         self._pending = fill
 
     def wait(self) -> None:
+        """Block until the texts are in; raises (again, to every later caller) what made
+        rendering them fail."""
+        if self._error is not None:
+            raise self._error
         fill, self._pending = self._pending, None
         if fill is not None:
-            fill()
+            try:
+                fill()
+            except Exception as error:
+                self._error = error
+                raise
 
     @property
     def short_forms(self) -> dict[str, str]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import html
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 from markupsafe import Markup
@@ -38,10 +38,13 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
+import briefing
+from briefing.build import of as build_of
 from briefing.citations import bibtex_adapter as adapter
 from briefing.citations import chicago as _chicago
 from briefing.citations import library as lib
 from briefing.citations import notes as _notes
+from briefing.citations import pandoc as pandoc_run
 
 log = get_plugin_logger("citations")
 logging.getLogger("pybtex").setLevel(logging.ERROR)
@@ -240,21 +243,18 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # style's short form, which callouts and the print edition reuse.
     probes = [lib.Citation(text=f"[@{key}]", items=(lib.CiteItem(key),), line=0, start=0, end=0) for key in cited]
     for number, (src_uri, citation, _ok, line) in enumerate(order, start=1):
-        site.notes.append(_notes.Note(number, src_uri, list(citation.keys), "", line))
+        site.add(number, src_uri, list(citation.keys), line)
     site.index()
     # pandoc runs beside MkDocs' conversion of the pages; the texts go in when first needed.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citeproc")
     extras = _chicago.library_extras(bib.entries)
-    pending = pool.submit(render, config, valid + probes, site.bibliography_page is not None, extras)
-    pool.shutdown(wait=False)
+    pending = render(config, valid + probes, site.bibliography_page is not None, extras)
 
     def fill() -> None:
-        rendered = pending.result()
+        rendered = pending()
         texts = iter(rendered.notes[: len(valid)])
-        for note, (_, citation, ok, _) in zip(site.notes, order, strict=True):
-            note.html = next(texts) if ok else "Unknown source: " + html.escape(", ".join(citation.keys))
-        site._short_forms = dict(zip(cited, rendered.notes[len(valid):], strict=True))
-        site._bibliography = rendered.bibliography
+        site.fill([next(texts) if ok else "Unknown source: " + html.escape(", ".join(citation.keys))
+                   for _, citation, ok, _ in order],
+                  dict(zip(cited, rendered.notes[len(valid):], strict=True)), rendered.bibliography)
 
     site.when_rendered(fill)
     return nav
@@ -275,48 +275,61 @@ def footnote_problems(footnotes: list[lib.Footnote], offset: int = 0) -> list[st
 
 
 def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliography: bool,
-           extras: dict[str, dict[str, str]] | None = None) -> lib.Rendered:
-    """Run pandoc's citeproc once for every distinct citation of the site, in reading order,
-    and the full bibliography; `extras` are the CSL variables pandoc does not read from the
-    .bib (``_chicago.library_extras``), added by ``_csl_extras.lua``.
+           extras: dict[str, dict[str, str]] | None = None) -> Callable[[], lib.Rendered]:
+    """Start pandoc's citeproc for every distinct citation of the site, in reading order, and
+    the full bibliography; returns the function that gives the result, waiting for pandoc
+    (which runs meanwhile in a child process of this build: ``briefing.citations.pandoc``).
+    `extras` are the CSL variables pandoc does not read from the .bib
+    (``chicago.library_extras``), added by ``csl_extras.lua``.
 
     The result depends only on the citations (not the prose around them), the CSL file, the
-    .bib files, the extras (in the document) and pandoc itself, so it is cached by their
-    content: in memory across `mkdocs serve` rebuilds, and on disk under
-    `.cache/plugin/citations/` beside mkdocs.yml. Parentheses within parentheses become
-    brackets after the cache (``_chicago.brackets_within_parentheses``)."""
+    .bib files, the extras (in the document), pandoc itself and the code that ran
+    (``briefing.CODE_DIGEST``), so it is cached by their content: in memory across `mkdocs
+    serve` rebuilds, and on disk under `.cache/plugin/citations/` beside mkdocs.yml.
+    Parentheses within parentheses become brackets after the cache
+    (``chicago.brackets_within_parentheses``)."""
     if not citations and not full_bibliography:
-        return lib.Rendered(notes=[])
-    import pypandoc
-
+        return lambda: lib.Rendered(notes=[])
     bib_files = adapter.bib_files(config)
     csl = Path(adapter.csl_option(config))
     csl_text = csl.read_text(encoding="utf-8")
-    pandoc = Path(pypandoc.get_pandoc_path())
+    pandoc = Path(pandoc_run.pandoc_path())
     distinct, mapping = lib.distinct_citations(citations, csl_text)
     document = lib.pandoc_document(distinct, full_bibliography, extras)
     stat = pandoc.stat()
-    key = lib.cache_key(CACHE_VERSION, Path(lib.__file__).read_bytes(),  # the code that parses and cleans
-                        _chicago.LUA_FILTER.read_bytes(),
+    key = lib.cache_key(CACHE_VERSION, briefing.CODE_DIGEST,  # the code that ran: parses, cleans, renders
                         f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}", document, csl_text,
                         *(p.read_bytes() for p in bib_files))
-    if key not in _RENDER_CACHE:
-        cache_dir = adapter.config_dir(config) / ".cache" / "plugin" / "citations"
-        rendered = lib.read_cache(cache_dir / f"{key}.json")
-        if rendered is None or len(rendered.notes) != len(distinct):
-            try:
-                output = lib.run_pandoc(str(pandoc), document, bib_files, csl, _chicago.LUA_FILTER)
-                rendered = lib.parse_pandoc_html(output, len(distinct))
-            except RuntimeError as error:
-                raise PluginError(f"citations: {error}") from error
-            lib.write_cache(cache_dir, f"{key}.json", rendered)
+
+    def finish(rendered: lib.Rendered) -> lib.Rendered:
+        brackets = _chicago.brackets_within_parentheses
+        notes = [brackets(note) for note in rendered.notes]
+        return lib.Rendered(notes=[notes[index] for index in mapping],
+                            bibliography={k: brackets(v) for k, v in rendered.bibliography.items()})
+
+    def keep(rendered: lib.Rendered) -> lib.Rendered:
         _RENDER_CACHE.clear()  # keep one result: the last build's
         _RENDER_CACHE[key] = rendered
-    rendered = _RENDER_CACHE[key]
-    brackets = _chicago.brackets_within_parentheses
-    notes = [brackets(note) for note in rendered.notes]
-    return lib.Rendered(notes=[notes[index] for index in mapping],
-                        bibliography={k: brackets(v) for k, v in rendered.bibliography.items()})
+        return finish(rendered)
+
+    if key in _RENDER_CACHE:
+        return lambda: finish(_RENDER_CACHE[key])
+    cache_dir = adapter.config_dir(config) / ".cache" / "plugin" / "citations"
+    cached = lib.read_cache(cache_dir / f"{key}.json")
+    if cached is not None and len(cached.notes) == len(distinct):
+        return lambda: keep(cached)
+    args = pandoc_run.pandoc_args(str(pandoc), bib_files, csl, _chicago.LUA_FILTER)
+    run = build_of(config).own(pandoc_run.PandocRun(args, document))
+
+    def result() -> lib.Rendered:
+        try:
+            rendered = lib.parse_pandoc_html(run.result(), len(distinct))
+        except (pandoc_run.PandocError, RuntimeError) as error:
+            raise PluginError(f"citations: {error}") from error
+        lib.write_cache(cache_dir, f"{key}.json", rendered)
+        return keep(rendered)
+
+    return result
 
 
 def theme_env(config: MkDocsConfig):

@@ -10,6 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from briefing.citations import library as lib
+from briefing.citations import pandoc
+from briefing.citations.pandoc import run_pandoc
 
 from sitebuild import build, make_site
 
@@ -320,9 +322,9 @@ def test_distinct_citations_give_pandoc_s_own_notes(tmp_path, style, seed):
     cites = lib.find_citations(" x".join(parts))
     kept, mapping = lib.distinct_citations(cites, csl.read_text(encoding="utf-8"))
     assert len(kept) < len(cites)
-    pandoc = pypandoc.get_pandoc_path()
-    full = lib.run_pandoc(pandoc, lib.pandoc_document(cites, False), [bib], csl)
-    short = lib.run_pandoc(pandoc, lib.pandoc_document(kept, False), [bib], csl)
+    pandoc_binary = pypandoc.get_pandoc_path()
+    full = run_pandoc(pandoc_binary, lib.pandoc_document(cites, False), [bib], csl)
+    short = run_pandoc(pandoc_binary, lib.pandoc_document(kept, False), [bib], csl)
     expected = lib.parse_pandoc_html(full, len(cites)).notes
     rendered = lib.parse_pandoc_html(short, len(kept)).notes
     assert [rendered[index] for index in mapping] == expected
@@ -519,7 +521,7 @@ def test_a_warm_build_reads_its_notes_from_the_disk_cache(tmp_path, monkeypatch)
     def no_pandoc(*args, **kwargs):
         raise AssertionError("pandoc ran: the cache was not used")
 
-    monkeypatch.setattr(lib, "run_pandoc", no_pandoc)
+    monkeypatch.setattr(pandoc, "PandocRun", no_pandoc)
     again = build(config, tmp_path / "site")
     assert again.ok, again.text()
     assert notes(again) == notes(first)
@@ -541,3 +543,150 @@ def test_a_cache_entry_edited_to_hold_a_script_is_never_served(tmp_path):
     assert "alert(" not in page and "onerror" not in page
     assert notes(again) == notes(first)
     assert "<script>" not in _cache_file(tmp_path).read_text(encoding="utf-8")  # rendered again, rewritten
+
+
+# ----------------------------------------------------------------------------- the code that ran, pandoc's process
+
+
+def test_the_generator_s_code_is_part_of_the_cache_key(tmp_path, monkeypatch):
+    """Another generator (CODE_DIGEST: its sources as imported) renders the notes again and
+    caches them under a key of its own; the same generator reads them from the cache."""
+    import briefing
+
+    config = make_site(tmp_path, {"index.md": "# Home\n\nX.[@smith2020first]\n"}, BIB)
+    assert build(config, tmp_path / "site").ok
+    first = _cache_file(tmp_path).name
+    runs = []
+    real = pandoc.PandocRun
+
+    def counted(*args, **kwargs):
+        runs.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pandoc, "PandocRun", counted)
+    _forget_rendered()
+    assert build(config, tmp_path / "site").ok and runs == []  # same code: from the cache
+    monkeypatch.setattr(briefing, "CODE_DIGEST", "0" * 64)
+    _forget_rendered()
+    again = build(config, tmp_path / "site")
+    assert again.ok, again.text()
+    assert len(runs) == 1 and _cache_file(tmp_path).name != first
+
+
+def test_the_code_digest_covers_every_source_of_the_package(tmp_path):
+    import shutil
+
+    import briefing
+
+    assert briefing.CODE_DIGEST == briefing.source_digest()  # nothing changed since the import
+    copy = tmp_path / "briefing"
+    shutil.copytree(briefing.PACKAGE_DIR, copy)
+    before = briefing.source_digest(copy)
+    assert before == briefing.CODE_DIGEST
+    (copy / "__pycache__").mkdir(exist_ok=True)
+    (copy / "__pycache__" / "x.py").write_text("compiled", encoding="utf-8")
+    assert briefing.source_digest(copy) == before
+    for name in ("citations/library.py", "citations/templates/partials/citations/notes.html",
+                 "theme/assets/reader.css", "citations/csl_extras.lua"):
+        path = copy / name
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert briefing.source_digest(copy) != before, name
+        path.write_bytes(original)
+
+
+def test_under_serve_an_edited_generator_is_reported_as_needing_a_restart(fixture_site, monkeypatch):
+    import briefing
+
+    page = {"index.md": "# Home\n\nX.[@smith2020title]\n"}
+    monkeypatch.setattr(briefing, "CODE_DIGEST", "0" * 64)  # what was imported is not what is on disk
+    result = fixture_site(page, strict=False, command="serve")
+    assert result.ok, result.text()
+    assert any("changed since mkdocs serve started" in m and "Restart mkdocs serve" in m
+               for m in result.messages), result.text()
+    result = fixture_site(page)  # `mkdocs build` imports the package anew each time: nothing to say
+    assert result.ok, result.text()
+
+
+FAILING_HOOK = '''
+import time
+from pathlib import Path
+from mkdocs.exceptions import PluginError
+
+def on_page_markdown(markdown, page, config, files):
+    done = Path({done!r})
+    deadline = time.monotonic() + 20
+    while {wait} and not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    raise PluginError("a page failed to render")
+'''
+
+
+def _fake_pandoc(tmp_path, script: str) -> Path:
+    path = tmp_path / "fake-pandoc"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_a_failing_build_leaves_no_pandoc_running(fixture_site, tmp_path, monkeypatch):
+    """pandoc starts with the notes (on_nav); a build that fails before they are used stops it."""
+    import os
+    import time
+
+    pid_file = tmp_path / "pandoc.pid"
+    fake = _fake_pandoc(tmp_path, f'echo $$ > "{pid_file}"\nexec sleep 120\n')
+    monkeypatch.setattr(pandoc, "pandoc_path", lambda: str(fake))
+    hook = tmp_path / "failing_hook.py"
+    hook.write_text(FAILING_HOOK.format(done=str(pid_file), wait="True"), encoding="utf-8")
+    started = time.monotonic()
+    result = fixture_site({"index.md": "# Home\n\nX.[@smith2020title]\n"}, hooks=[str(hook)])
+    assert not result.ok and "a page failed to render" in result.text()
+    assert time.monotonic() - started < 60
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # stopped and reaped
+
+
+def test_a_failing_build_reports_pandoc_s_own_error(fixture_site, tmp_path, monkeypatch):
+    done = tmp_path / "pandoc.done"
+    fake = _fake_pandoc(tmp_path, f'cat > /dev/null\necho "boom from pandoc" >&2\ntouch "{done}"\nexit 3\n')
+    monkeypatch.setattr(pandoc, "pandoc_path", lambda: str(fake))
+    hook = tmp_path / "failing_hook.py"
+    hook.write_text(FAILING_HOOK.format(done=str(done), wait="True"), encoding="utf-8")
+    result = fixture_site({"index.md": "# Home\n\nX.[@smith2020title]\n"}, hooks=[str(hook)])
+    assert not result.ok
+    assert any("pandoc failed (3): boom from pandoc" in m for m in result.messages), result.text()
+
+
+def test_a_note_s_text_read_early_waits_for_pandoc_or_raises_its_error():
+    import threading
+    import time
+
+    from mkdocs.exceptions import PluginError
+
+    from briefing.citations.notes import SiteNotes
+
+    site = SiteNotes()
+    note = site.add(1, "index.md", ["k"], 3)
+    ready = threading.Event()
+
+    def fill():
+        ready.wait(5)
+        site.fill(["Smith, “Title.”"], {"k": "Smith."}, {})
+
+    site.when_rendered(fill)
+    threading.Timer(0.2, ready.set).start()
+    started = time.monotonic()
+    assert note.html == "Smith, “Title.”" and time.monotonic() - started >= 0.15  # waited, never ""
+    failed = SiteNotes()
+    other = failed.add(1, "index.md", ["k"], 3)
+
+    def fail():
+        raise PluginError("citations: pandoc failed (1): bad CSL")
+
+    failed.when_rendered(fail)
+    for _ in range(2):  # and again for a later reader
+        with pytest.raises(PluginError, match="bad CSL"):
+            _ = other.html

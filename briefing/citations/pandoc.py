@@ -1,0 +1,97 @@
+"""pandoc's citeproc in a child process that the build owns.
+
+``PandocRun`` starts pandoc at once (``subprocess.Popen``) and feeds it the document from a
+thread, so MkDocs converts the pages meanwhile. ``result()`` waits for it (at most
+``TIMEOUT`` seconds, then stops it) and raises ``PandocError`` with pandoc's own message when
+it failed; ``stop()`` ends it if it still runs (a build that failed before the notes were used:
+``on_build_error``, ``on_shutdown``) and returns its error if it had failed. A run is stopped
+or waited for exactly once; no pandoc outlives its build.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from pathlib import Path
+
+TIMEOUT = 600.0  # seconds pandoc may take: far beyond a series of hundreds of pages (about 10 s)
+
+
+class PandocError(RuntimeError):
+    """pandoc failed, or was stopped at its deadline."""
+
+
+def pandoc_path() -> str:
+    """The pandoc binary of pypandoc-binary (pandoc 3.9: Debian's 2.17 is ten times slower)."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def pandoc_args(pandoc: str, bib_files: list[Path], csl: Path, lua_filter: Path | None = None) -> list[str]:
+    args = [pandoc, "--from=markdown", "--to=html", "--wrap=none"]
+    if lua_filter is not None:
+        args.append(f"--lua-filter={lua_filter}")  # before --citeproc: filters run in this order
+    args += ["--citeproc", f"--csl={csl}"]
+    return args + [f"--bibliography={path}" for path in bib_files]
+
+
+class PandocRun:
+    """One pandoc process, started when made."""
+
+    def __init__(self, args: list[str], document: str):
+        self.args = args
+        self._process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        self._output: tuple[str, str] = ("", "")
+        self._thread = threading.Thread(target=self._talk, args=(document,), name="pandoc", daemon=True)
+        self._thread.start()
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def _talk(self, document: str) -> None:
+        try:
+            self._output = self._process.communicate(document)
+        except (OSError, ValueError):  # stopped meanwhile: its pipes are closed
+            pass
+
+    def running(self) -> bool:
+        return self._process.poll() is None
+
+    def result(self, timeout: float = TIMEOUT) -> str:
+        """pandoc's HTML; waits for it. PandocError (pandoc's message) when it failed or ran
+        past ``timeout`` seconds (it is stopped then)."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self.stop()
+            raise PandocError(f"pandoc was stopped after {timeout:g} s")
+        error = self.error()
+        if error:
+            raise PandocError(error)
+        return self._output[0]
+
+    def error(self) -> str | None:
+        """pandoc's error when it has ended with one; None while it runs or when it succeeded."""
+        code = self._process.poll()
+        if code is None or code == 0:
+            return None
+        self._thread.join(5)
+        message = self._output[1].strip() or "no message"
+        return f"pandoc failed ({code}): {message}"
+
+    def stop(self) -> str | None:
+        """End pandoc if it still runs (and reap it); its error if it had failed."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+            self._thread.join(5)
+            return None
+        return self.error()
+
+
+def run_pandoc(pandoc: str, document: str, bib_files: list[Path], csl: Path, lua_filter: Path | None = None) -> str:
+    """pandoc's HTML for one document, waiting for it (one process: a second one for the
+    bibliography costs more than it saves, as pandoc already uses both cores)."""
+    return PandocRun(pandoc_args(pandoc, bib_files, csl, lua_filter), document).result()
