@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint bench audit browsers clean pdf-libs pdf-tools java linkcheck
+.PHONY: help serve build test lint bench audit browsers clean distclean pdf-libs pdf-tools java linkcheck
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,15 +19,17 @@ $(BIN)/python:
 $(VENV)/.installed-build: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@# .venv/bin/mkdocs as make runs it: without Material's end-of-life banner (NO_MKDOCS_2_WARNING).
+	echo "import os; os.environ.setdefault('NO_MKDOCS_2_WARNING', '1')" > \
+	  "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/briefing-quiet.pth"
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed-build
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-serve: $(VENV)/.installed-build pdf-libs ## Build and serve with live reload on http://127.0.0.1:8000
-	$(BIN)/mkdocs build --strict
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+serve: $(VENV)/.installed-build pdf-libs ## Serve with live reload on http://127.0.0.1:8000 (warnings shown in the terminal and on every page)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(VENV)/.installed-build pdf-libs ## Build the site strictly into site/ (no network needed)
 	$(BIN)/mkdocs build --strict --clean
@@ -69,5 +71,9 @@ audit: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Light
 linkcheck: $(VENV)/.installed-build pdf-libs ## Build, then check every external link (pages, .bib) online; report: linkcheck-report.txt
 	$(BIN)/python -m briefing.links -f mkdocs.yml $(LINKCHECK_ARGS)
 
-clean: ## Remove site/, caches and test artefacts (keeps the virtual environment)
-	rm -rf site .cache .pytest_cache .ruff_cache artifacts
+clean: ## Remove every artefact: site/, caches, screenshots, reports (keeps .venv and node_modules)
+	rm -rf site .cache .pytest_cache .ruff_cache artifacts linkcheck-report.txt *.egg-info
+	find . -name __pycache__ -type d -not -path "./.venv/*" -not -path "./node_modules/*" -prune -exec rm -rf {} +
+
+distclean: clean ## Remove what make installed too: .venv and node_modules
+	rm -rf .venv node_modules

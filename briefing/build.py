@@ -17,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from briefing.common.options import PLUGIN
 
 if TYPE_CHECKING:
+    from briefing.common.serve import WarningLog
     from briefing.config import BriefingConfig
 
 
@@ -30,6 +31,7 @@ class Build:
     options: BriefingConfig
     serving: bool = False  # this build is one of `mkdocs serve`'s
     children: list[Child] = field(default_factory=list)  # processes of this build (pandoc)
+    warnings: WarningLog | None = None  # under `mkdocs serve`: this build's warnings, for the pages
 
     def own(self, child: Child) -> Child:
         """Make ``child`` this build's: stopped by ``close``."""

@@ -1,13 +1,47 @@
 """The briefing-site generator as one MkDocs plugin (``plugins: [search, briefing, bibtex]``).
 
-Every event of every concern is registered here, in one place; each concern's functions keep
-the priority they declare (``@event_priority``), and at equal priority they run in the order
-listed below.
+The one place that states the order of events. MkDocs runs an event's handlers by priority
+(higher first); at equal priority, plugins in mkdocs.yml's order (search, briefing, bibtex) and,
+within this plugin, in the order of ``CONCERNS`` below. Each concern's function declares its
+priority with ``@event_priority``; this table is the whole picture (a test compares it with
+what MkDocs registers: tests/generator/test_plugin.py).
+
+| event | prio | concern (module) | what, and why at that priority |
+|---|---|---|---|
+| startup | 0 | plugin, publication.print_edition, site_policy.csp | note whether this process runs `mkdocs serve` |
+| config | 5000 | plugin | a new ``Build`` (briefing.build); under serve, say if briefing/ changed since start |
+| config | 1000 | common.theme | templates in theme.dirs, assets linked: before anything renders |
+| config | 1000 | common.build_lock | one build of this folder at a time, before MkDocs cleans site_dir |
+| config | 100 | common.paths | snippets' base_path from mkdocs.yml's folder, before Markdown is set up |
+| config | 100 | citations.render | csl_file, .bib checks; take mkdocs-bibtex's Markdown rewriting out: before its on_config (0) |
+| config | 100 | publication.print_edition | the record (PDF or not) |
+| config | 0 | publication.meta, links.internal, key_figures.render | the record's checks and footer; link options and Markdown step; the figures file |
+| files | 0 | common.theme, publication.meta, publication.robots, links.internal | assets, .bib/.ris downloads, robots.txt, page names |
+| nav | 100 | citations.render | read every page in reading order, number the notes, start pandoc |
+| nav | 0 | publication.contents, publication.print_edition, key_figures.render, site_policy.escaping | after the notes: contents list, reading order, callouts checked against the notes, nav titles as text |
+| env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
+| page_markdown | 100 | citations.render, links.internal | citations to placeholders; forget the last page's unparsable links |
+| page_markdown | 0 | publication.contents, publication.meta, key_figures.render | shortcodes (contents, cite-this, callouts) after the citations are placeholders |
+| page_content | -100 | links.internal | after every other concern: take out what breaks the link policy, naming file and line |
+| page_context | 100 | citations.render, key_figures.render | notes in, short forms in: before the search plugin (0) indexes the page |
+| page_context | 0 | publication.meta, citations.figures | meta tags; every figure cites its source (after search: it only checks) |
+| page_context | -100 | publication.print_edition | keep the finished page for the print edition |
+| post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
+| post_build | 0 | publication.print_edition | write print/index.html (after search wrote its index) |
+| post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |
+| post_build | -100 | links.internal | check every link (and external ones on demand) before the PDF: a broken link stops it |
+| post_build | -110 | publication.print_edition (render_pdf) | the PDF, unless the strict build has already failed |
+| post_build | -1000 | common.build_lock | release the lock |
+| post_build | -4000 | plugin | under serve: the build's warnings on every page (common.serve) |
+| post_build | -5000 | plugin | close the build (nothing it started may run on) |
+| build_error | 0 | plugin, common.build_lock | stop pandoc and report its error; release the lock |
+| shutdown, serve | 0 | plugin | stop what the last build ran; watch briefing/ (an edit then says: restart) |
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,7 +52,7 @@ import briefing
 from briefing.build import Build
 from briefing.citations import figures as figure_sources
 from briefing.citations import render as citations
-from briefing.common import build_lock, paths, theme
+from briefing.common import build_lock, paths, serve, theme
 from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
 from briefing.links import internal as links
@@ -40,7 +74,8 @@ def _method(function: Callable[..., Any]) -> Callable[..., Any]:
         return function(*args, **kwargs)
 
     method.mkdocs_priority = getattr(function, "mkdocs_priority", 0)
-    method.__name__ = f"_{function.__module__.rsplit('.', 1)[-1]}_{function.__name__}"
+    method.concern = function.__module__.removeprefix("briefing.")  # "citations.render"
+    method.__name__ = f"_{function.__module__.removeprefix('briefing.').replace('.', '_')}_{function.__name__}"
     return method
 
 
@@ -57,7 +92,7 @@ def _theme_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 _theme_config.__module__ = _theme_files.__module__ = "briefing.common.theme"
-EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files]}
+EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files], "on_post_build": [print_edition.render_pdf]}
 
 
 def stale_code(imported: str, on_disk: str) -> list[str]:
@@ -92,6 +127,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self._close(self.build)  # an earlier build of this process that ended without its events
         self.build = Build(config, self.config, serving=self.serving)
         if self.serving:
+            self.build.warnings = serve.WarningLog().attach()
             for message in stale_code(briefing.CODE_DIGEST, briefing.source_digest()):
                 log.warning(message)
         return config
@@ -110,10 +146,19 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.build is not None:
             self._close(self.build)
 
+    @event_priority(-4000)  # after every check of the build (the link check, the PDF)
+    def _show_warnings(self, config: MkDocsConfig) -> None:
+        """Under `mkdocs serve`: this build's warnings on every page, too."""
+        if self.build is not None and self.build.warnings is not None:
+            serve.show_on_pages(Path(config.site_dir), self.build.warnings.messages)
+
     def _close(self, build: Build) -> None:
         """Stop what the build still runs (pandoc), saying what had failed."""
         for message in build.close():
             log.error(f"citations: {message}")
+        if build.warnings is not None:
+            build.warnings.detach()
+            build.warnings = None
 
     on_startup = CombinedEvent(_startup, *_combined("on_startup").methods)
     on_config = CombinedEvent(_new_build, *_combined("on_config").methods)
@@ -125,7 +170,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     on_page_context = _combined("on_page_context")
     on_post_page = _combined("on_post_page")
     on_post_template = _combined("on_post_template")
-    on_post_build = CombinedEvent(*_combined("on_post_build").methods, _end_build)
+    on_post_build = CombinedEvent(*_combined("on_post_build").methods, _show_warnings, _end_build)
     on_build_error = CombinedEvent(_failed_build, *_combined("on_build_error").methods)
     def on_shutdown(self) -> None:
         """The process ends (`mkdocs serve` stopped): nothing of the last build may go on."""

@@ -40,6 +40,7 @@ from briefing.config import options as plugin_options
 from briefing.links import external as _linkcheck
 from briefing.links import scan as _sitelinks
 from briefing.links.config import LinksConfig
+from briefing.publication import print_edition
 
 log = get_plugin_logger("check_links")
 
@@ -119,6 +120,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return cleaned
 
 
+def _links_to(path: str, scan: _sitelinks.HtmlScan) -> bool:
+    return any(link.url.split("#", 1)[0].split("?", 1)[0].endswith(path) for link in scan.links)
+
+
 def describe(problems: list[_sitelinks.Problem], names: dict[str, str]) -> list[str]:
     """One message per broken link of a page (all its lines), naming page and link."""
     grouped: dict[tuple[str, str, str], list[int]] = {}
@@ -135,10 +140,19 @@ def describe(problems: list[_sitelinks.Problem], names: dict[str, str]) -> list[
 
 @event_priority(-100)
 def on_post_build(config: MkDocsConfig) -> None:
+    """Check every link of the built site, before the PDF is rendered (so a broken link stops
+    it); links to the PDF lead to the file the PDF step writes next, or, when it will not
+    render it (a strict build that has already failed), are not checked, said once."""
     site_dir = Path(config.site_dir)
     scans = _sitelinks.scan_site(site_dir)
-    for message in describe(_sitelinks.check_site(site_dir, config.site_url, scans), _names):
+    pdf, rendered = print_edition.planned_pdf(config)
+    expected = {pdf} if pdf else set()
+    problems = _sitelinks.check_site(site_dir, config.site_url, scans, expected)
+    for message in describe(problems, _names):
         log.warning(message)
+    if pdf and not rendered and any(_links_to(pdf, scan) for scan in scans.values()):
+        log.info(f"links to {pdf} not checked: the PDF edition is not rendered in this build (this strict build "
+                 "has already failed; see the warnings above).")
     if _options is not None and _options.external != "off":
         check_external(config, scans, _options)
 

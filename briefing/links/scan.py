@@ -311,8 +311,8 @@ class SiteTree:
     """The files and folders of a built site, listed once: a link check asks about each of
     thousands of links, and a set look-up is far cheaper than a stat."""
 
-    def __init__(self, site_dir: Path):
-        self.files: set[str] = set()
+    def __init__(self, site_dir: Path, expected: frozenset[str] | set[str] = frozenset()):
+        self.files: set[str] = set(expected)  # files the build writes after the check (the PDF)
         self.dirs: set[str] = {""}
         for path in site_dir.rglob("*"):
             (self.files if path.is_file() else self.dirs).add(path.relative_to(site_dir).as_posix())
@@ -495,13 +495,15 @@ def source_line(source: str, needle: str) -> int | None:
 
 
 def check_site(site_dir: Path, site_url: str | None = None,
-               scans: dict[str, HtmlScan] | None = None) -> list[Problem]:
+               scans: dict[str, HtmlScan] | None = None, expected: frozenset[str] | set[str] = frozenset(),
+               ) -> list[Problem]:
     """Every broken internal link or anchor, every refused URL, inline handler or srcdoc, and
     every duplicate id of the built site (inline scripts are the theme's by then: page
-    content is checked with police_content)."""
+    content is checked with police_content). ``expected``: site paths of files the build
+    writes after the check (the PDF), which links may lead to."""
     base = Base.from_site_url(site_url)
     scans = scan_site(site_dir) if scans is None else scans
-    tree = SiteTree(site_dir)
+    tree = SiteTree(site_dir, expected)
     problems = []
     for page, scan in scans.items():
         for ident, lines in scan.duplicate_ids.items():

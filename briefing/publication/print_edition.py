@@ -344,6 +344,8 @@ def _markdown_sources(config: MkDocsConfig) -> dict[str, str]:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    """Write ``print/index.html`` (the PDF is ``render_pdf``'s, after the link check)."""
+    _state.pop("edition", None)
     pub = _state.get("pub")
     sections = [_sections[src] for src in _order if src in _sections]
     if pub is None or not sections:
@@ -362,11 +364,29 @@ def on_post_build(config: MkDocsConfig) -> None:
     target.write_text(html, encoding="utf-8")
     paged = config.theme.get_env().get_template(f"partials/print-edition/{PAGED_CSS}").render()
     (target.parent / PAGED_CSS).write_text(paged, encoding="utf-8")
-    if not pub.pdf:
+    _state["edition"] = target
+
+
+def planned_pdf(config: MkDocsConfig) -> tuple[str | None, bool]:
+    """(site path of the PDF this build's pages link, or None; whether the PDF step will render
+    it: not when the strict build has already failed)."""
+    pub = _state.get("pub")
+    if pub is None or not pub.pdf or _state.get("edition") is None:
+        return None, False
+    return pub.files()["pdf"], not _strict.failed()
+
+
+@event_priority(-110)  # after the link check (-100): a broken link stops the PDF too
+def render_pdf(config: MkDocsConfig) -> None:
+    """Render the print edition written at priority 0 to ``<slug>.pdf`` (WeasyPrint, a child
+    process reading the site's own files only), unless the strict build has already failed."""
+    pub, target = _state.get("pub"), _state.get("edition")
+    if pub is None or target is None or not pub.pdf:
         return
     if _strict.failed():
         log.info("PDF edition not built: this strict build has already failed (see the warnings above).")
         return
+    site_dir = Path(config.site_dir)
     pdf = site_dir / pub.files()["pdf"]
     try:
         run = write_pdf(target, site_dir, pdf, pub.pdf_timeout)

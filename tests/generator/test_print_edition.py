@@ -329,3 +329,28 @@ def test_a_failed_strict_build_spends_no_time_on_the_pdf(fixture_site, monkeypat
     assert not result.ok and any("nosuchkey2020" in m for m in result.messages)
     assert calls == [] and not list(result.site_dir.glob("*.pdf"))
     assert (result.site_dir / "print" / "index.html").is_file()
+
+
+def test_a_broken_link_stops_the_pdf(fixture_site, monkeypatch):
+    """The link check runs before the PDF: its warning fails the strict build, and the PDF is
+    not rendered for nothing."""
+    calls = []
+    monkeypatch.setattr(_pdf, "render", lambda *args, **kwargs: calls.append(args))
+    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n\n<a href=\"nowhere/\">x</a>\n"},
+                          options={"publication": {"pdf": True}})
+    assert not result.ok and any("broken link" in m and "nowhere/" in m for m in result.messages), result.text()
+    assert calls == []
+
+
+def test_links_to_a_pdf_not_rendered_are_not_reported_broken(fixture_site, caplog):
+    """A strict build that has already failed renders no PDF: the links to it (Download PDF,
+    the alternate link of every page) are not reported as broken; that is said once."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    result = fixture_site({"index.md": "# Home\n\nText.[@nosuchkey2020]\n\n<!-- cite-this -->\n",
+                           "chapter.md": "# Chapter\n\nText.\n"}, options={"publication": {"pdf": True}})
+    assert not result.ok and any("nosuchkey2020" in m for m in result.messages)
+    assert not [m for m in result.messages if "a-minimal-note.pdf" in m], result.text()
+    said = [r.getMessage() for r in caplog.records if "a-minimal-note.pdf not checked" in r.getMessage()]
+    assert len(said) == 1 and "not rendered" in said[0]

@@ -287,3 +287,11 @@ def test_hostile_record_reads_back_from_the_ris_as_one_record(hostile):
 
 def test_one_line_text():
     assert _publication.plain_line(" a\r\nb\u2028c\x1b[0m\u202ed\t e ") == "a b c [0md e"
+
+
+@pytest.mark.parametrize("timeout", [0, -5, True, "60"])
+def test_a_pdf_timeout_that_is_no_bound_fails_naming_mkdocs_yml(fixture_site, timeout):
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, options={"publication": {"pdf_timeout": timeout}})
+    assert not result.ok
+    assert any("mkdocs.yml: briefing.publication.pdf_timeout:" in m and "above 0" in m
+               for m in result.messages), result.text()

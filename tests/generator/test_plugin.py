@@ -1,0 +1,58 @@
+"""The plugin: the table of events in its docstring is what MkDocs registers, the package is
+what the mkdocs.plugins entry point loads, and a site needs nothing of the generator's."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from mkdocs.config import load_config
+
+import briefing.plugin
+
+from sitebuild import MINIMAL
+
+
+def table() -> dict[tuple[str, int], str]:
+    """(event, priority) -> the concerns the table names for it (rows of one event and
+    priority joined)."""
+    rows: dict[tuple[str, int], str] = {}
+    for line in briefing.plugin.__doc__.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and re.fullmatch(r"-?\d+", cells[1]):
+            for event in cells[0].split(", "):
+                key = (event, int(cells[1]))
+                rows[key] = f"{rows[key]}, {cells[2]}" if key in rows else cells[2]
+    return rows
+
+
+def registered() -> list[tuple[str, int, str]]:
+    """(event, priority, concern) of every handler of the briefing plugin, as MkDocs runs them
+    ("plugin" for the plugin's own methods)."""
+    logging.disable(logging.WARNING)
+    try:
+        config = load_config(str(MINIMAL / "mkdocs.yml"))
+    finally:
+        logging.disable(logging.NOTSET)
+    return [(event, getattr(method, "mkdocs_priority", 0), getattr(method, "concern", "plugin"))
+            for event, methods in config.plugins.events.items() for method in methods
+            if config.plugins._event_origins.get(method) == "briefing"]
+
+
+def test_the_docstring_table_states_every_event_and_priority():
+    rows = table()
+    handlers = registered()
+    assert len(handlers) > 30
+    for event, priority, concern in handlers:
+        assert (event, priority) in rows, f"{event} at {priority} ({concern}) is missing from the table"
+        named = [cell.split(" ")[0] for cell in rows[(event, priority)].split(", ")]
+        assert concern in named, (event, priority, concern, named)
+    stated = {(event, priority) for event, priority, _concern in handlers}
+    assert set(rows) <= stated, set(rows) - stated  # nothing stated that does not run
+
+
+def test_the_entry_point_is_the_package_s_plugin():
+    from importlib.metadata import entry_points
+
+    (entry,) = [ep for ep in entry_points(group="mkdocs.plugins") if ep.name == "briefing"]
+    assert entry.load() is briefing.plugin.BriefingPlugin
