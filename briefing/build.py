@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from mkdocs.config.defaults import MkDocsConfig
 
 from briefing.common.options import PLUGIN
+from briefing.common.theme import ThemeEnv
 
 if TYPE_CHECKING:
     from briefing.common.serve import WarningLog
@@ -32,6 +33,10 @@ class Build:
     serving: bool = False  # this build is one of `mkdocs serve`'s
     children: list[Child] = field(default_factory=list)  # processes of this build (pandoc)
     warnings: WarningLog | None = None  # under `mkdocs serve`: this build's warnings, for the pages
+    theme: ThemeEnv = field(init=False)  # the theme's Jinja environment, one for the build
+
+    def __post_init__(self):
+        self.theme = ThemeEnv(self.config)
 
     def own(self, child: Child) -> Child:
         """Make ``child`` this build's: stopped by ``close``."""

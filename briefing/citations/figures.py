@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
@@ -19,6 +18,7 @@ from mkdocs.structure.pages import Page
 
 from briefing.citations import bibtex_adapter as adapter
 from briefing.citations import library as _citelib
+from briefing.common.order import source_label
 
 log = get_plugin_logger("figures")
 
@@ -104,7 +104,7 @@ def check_page(html: str, page: Page, config: MkDocsConfig) -> None:
             if key in entries}
     source = page.file.content_string
     starts = [m.start() for m in re.finditer(r"<figure\b", source)]
-    where = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
+    where = source_label(config, page.file.src_uri)
     for index, message in figure_problems(figures, urls):
         line = source.count("\n", 0, starts[index]) + 1 if index < len(starts) else 1
         log.warning(f"{where}:{line}: {message}")

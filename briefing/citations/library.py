@@ -60,8 +60,10 @@ class Citation:
         return [item.key for item in self.items]
 
 
-def mask_code(markdown: str) -> str:
-    """The source with code (fenced and inline) and HTML comments blanked out, offsets kept."""
+def mask_code(markdown: str, keep_comments: bool = False) -> str:
+    """The source with code (fenced and inline) and HTML comments blanked out, offsets and lines
+    kept: the one masking of the generator (``keep_comments`` for the shortcodes, which are
+    comments). Indented code blocks are told from other indented text by ``spans_in_code``."""
     out: list[str] = []
     fence: str | None = None
     for line in markdown.splitlines(keepends=True):
@@ -78,7 +80,8 @@ def mask_code(markdown: str) -> str:
         out.append(line)
     masked = "".join(out)
     blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731
-    masked = COMMENT_RE.sub(blank, masked)
+    if not keep_comments:
+        masked = COMMENT_RE.sub(blank, masked)
     return INLINE_CODE_RE.sub(blank, masked)
 
 

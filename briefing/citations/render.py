@@ -45,6 +45,7 @@ from briefing.citations import chicago as _chicago
 from briefing.citations import library as lib
 from briefing.citations import notes as _notes
 from briefing.citations import pandoc as pandoc_run
+from briefing.common.order import reading_order, source_label
 
 log = get_plugin_logger("citations")
 logging.getLogger("pybtex").setLevel(logging.ERROR)
@@ -55,7 +56,6 @@ _RENDER_CACHE: dict[str, lib.Rendered] = {}  # content-addressed: same inputs, s
 _entry_where: dict[str, tuple[Path, int]] = {}  # lower-cased key -> (.bib file, line)
 _citations: dict[str, list[lib.Citation]] = {}  # src_uri -> citations, as found in on_nav
 _paths: dict[str, str] = {}  # src_uri -> path shown in messages
-_env: dict[str, object] = {}  # the theme's Jinja environment of this build (theme_env)
 _files: dict[str, Files] = {}  # this build's files (on_nav), for links between pages
 _in_code: dict[tuple, set[int]] = {}  # (markdown, spans) -> spans Markdown renders as code
 
@@ -132,7 +132,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _entry_where.clear()
     _citations.clear()
     _paths.clear()
-    _env.clear()
     _files.clear()
     _in_code.clear()
     base = adapter.config_dir(config)
@@ -172,15 +171,8 @@ def in_code(config: MkDocsConfig) -> lib.InCode:
 
 
 
-def reading_order(nav: Navigation, files: Files) -> list:
-    in_nav = [page.file for page in nav.pages]
-    seen = {file.src_uri for file in in_nav}
-    rest = sorted((f for f in files.documentation_pages() if f.src_uri not in seen), key=lambda f: f.src_uri)
-    return in_nav + rest
-
-
 def _where(config: MkDocsConfig, src_uri: str) -> str:
-    return _paths.get(src_uri, f"{Path(config.docs_dir).name}/{src_uri}")
+    return _paths.get(src_uri, source_label(config, src_uri))
 
 
 @event_priority(PRIORITY)
@@ -191,7 +183,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     bib_command = adapter.full_bib_command(config)
     order = []  # (src_uri, citation, valid)
     for file in reading_order(nav, files):
-        rel = Path(config.docs_dir).name + "/" + file.src_uri
+        rel = source_label(config, file.src_uri)
         _paths[file.src_uri] = rel
         source = file.content_string
         markdown, _meta = get_data(source)
@@ -332,14 +324,6 @@ def render(config: MkDocsConfig, citations: list[lib.Citation], full_bibliograph
     return result
 
 
-def theme_env(config: MkDocsConfig):
-    """One Jinja environment of the theme (overrides first) per build: MkDocs renders page
-    content before its on_env event, and a new environment per page recompiles templates."""
-    if "env" not in _env:
-        _env["env"] = config.theme.get_env()
-    return _env["env"]
-
-
 def note_links(note: _notes.Note, page: Page, files: Files) -> list[dict]:
     site = _notes.current
     links = []
@@ -397,7 +381,7 @@ def insert_notes(html: str, page: Page, config: MkDocsConfig, files: Files) -> s
     notes = {note.number: note for note in site.on_page(page.file.src_uri)}
     if not notes and site.bibliography_page != page.file.src_uri:
         return html
-    env = theme_env(config)
+    env = build_of(config).theme.env
     marker = env.get_template("partials/citations/note-ref.html")
     html = lib.replace_note_tokens(
         html, lambda number: marker.render(number=number, keys=notes[number].keys).strip()

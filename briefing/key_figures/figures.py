@@ -245,21 +245,9 @@ def body_offset(source: str, body: str) -> int:
 
 
 def mask_code(markdown: str) -> str:
-    """`markdown` with fenced and inline code blanked out (offsets and lines kept), comments kept."""
-    out: list[str] = []
-    fence: str | None = None
-    for line in markdown.splitlines(keepends=True):
-        match = lib.FENCE_RE.match(line)
-        if fence is None and match:
-            fence = match.group("fence")[0] * len(match.group("fence"))
-        elif fence is not None:
-            if match and match.group("fence").startswith(fence):
-                fence = None
-        else:
-            out.append(lib.INLINE_CODE_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), line))
-            continue
-        out.append(re.sub(r"[^\n]", " ", line))
-    return "".join(out)
+    """`markdown` with fenced and inline code blanked out (offsets and lines kept), comments kept
+    (the shortcodes are comments): the citations' masking (``library.mask_code``)."""
+    return lib.mask_code(markdown, keep_comments=True)
 
 
 def find_shortcodes(markdown: str) -> tuple[list[Shortcode], list[tuple[int, str]]]:

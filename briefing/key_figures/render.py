@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,9 +36,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
+from briefing.build import of as build_of
 from briefing.citations import bibtex_adapter as adapter
 from briefing.citations import chicago as _chicago
 from briefing.citations import notes as _notes
+from briefing.common.order import reading_order, source_label
 from briefing.config import options as plugin_options
 from briefing.key_figures import figures as kf
 
@@ -73,7 +74,6 @@ class _State:
     placements: dict[str, Placement] = field(default_factory=dict)  # figure id -> its callout
     groups: dict[str, list[list[str]]] = field(default_factory=dict)  # src_uri -> ids of each group
     paths: dict[str, str] = field(default_factory=dict)  # src_uri -> path shown in messages
-    env: Any = None  # the theme's Jinja environment, made once per build
 
 
 _state = _State()
@@ -100,12 +100,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             _state.rejected.setdefault(problem.figure, problem.line)
     _state.figures = {figure.id: figure for figure in figures}
     return config
-
-
-def _pages_in_order(nav: Navigation, files: Files) -> list:
-    in_nav = [page.file for page in nav.pages]
-    seen = {file.src_uri for file in in_nav}
-    return in_nav + sorted((f for f in files.documentation_pages() if f.src_uri not in seen), key=lambda f: f.src_uri)
 
 
 def check_page(src_uri: str, rel: str, source: str, nav_title: str | None,
@@ -259,9 +253,10 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
                 f"'{kf.AUTHOR}' for a figure the note states itself)"
             )
     titles = {page.file.src_uri: page.title for page in nav.pages}
-    for file in _pages_in_order(nav, files):
-        _state.paths[file.src_uri] = f"{Path(config.docs_dir).name}/{file.src_uri}"
-    for index, file in enumerate(_pages_in_order(nav, files)):
+    pages = reading_order(nav, files)
+    for file in pages:
+        _state.paths[file.src_uri] = source_label(config, file.src_uri)
+    for index, file in enumerate(pages):
         check_page(file.src_uri, _rel_of(file.src_uri), file.content_string, titles.get(file.src_uri), bib_dates,
                    index)
     for figure in _state.figures.values():
@@ -305,9 +300,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             f"{_rel_of(src)}: its key-figure shortcodes changed between reading the site and rendering "
             "the page (another hook edited them): run that hook after key_figures."
         )
-    if _state.env is None:
-        _state.env = config.theme.get_env()
-    env = _state.env
+    env = build_of(config).theme.env
     lines = markdown.splitlines()
     edits: list[tuple[int, int, list[str]]] = []  # (start, end) 0-based slice of lines -> replacement
     for group in groups:

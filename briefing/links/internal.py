@@ -36,6 +36,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from briefing.citations import bibtex_adapter as _bibtex_adapter
+from briefing.common.order import source_label
 from briefing.config import options as plugin_options
 from briefing.links import external as _linkcheck
 from briefing.links import scan as _sitelinks
@@ -107,7 +108,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Take refused URLs, handlers and inline scripts out of the page, naming each."""
     source = page.file.content_string
-    where = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
+    where = source_label(config, page.file.src_uri)
     for _tag, url, error in _unparsable:
         line = _sitelinks.source_line(source, url)
         log.warning(f"{where}:{line or '?'}: not a valid URL ({error}): fix the link: {url!r}")

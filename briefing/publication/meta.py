@@ -24,6 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from briefing.build import of as build_of
 from briefing.publication import record as _publication
 
 log = get_plugin_logger("publication_meta")
@@ -89,7 +90,7 @@ def page_links(pub: _publication.Publication, page_url: str) -> dict[str, str]:
 
 
 def cite_this_block(pub: _publication.Publication, page_url: str, config: MkDocsConfig) -> str:
-    template = config.theme.get_env().get_template("partials/publication/cite-this.html")
+    template = build_of(config).theme.template("partials/publication/cite-this.html")
     return template.render(pub=pub, links=page_links(pub, page_url)).strip()
 
 

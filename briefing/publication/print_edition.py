@@ -36,7 +36,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from briefing.build import of as build_of
 from briefing.common import mkdocs_internals as _strict  # what MkDocs' strict mode has counted so far
+from briefing.common.order import reading_order
 from briefing.publication import pdf as _pdf
 from briefing.publication import record as _publication
 
@@ -90,9 +92,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    in_nav = [page.file.src_uri for page in nav.pages]
-    rest = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in set(in_nav))
-    _order[:] = in_nav + rest
+    _order[:] = [file.src_uri for file in reading_order(nav, files)]
     return nav
 
 
@@ -282,7 +282,7 @@ def paper_macros(env):
 
 def edition_html(sections: list[Section], pub: _publication.Publication, config: MkDocsConfig,
                  meta: list[dict[str, str]]) -> str:
-    env = config.theme.get_env()
+    env = build_of(config).theme.env
     paper = paper_macros(env)
     anchors = {s.url: s.anchor for s in sections}
     parts = [{"anchor": s.anchor, "title": s.title, "is_home": s.url == "",
@@ -362,7 +362,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     target = site_dir / PRINT_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
-    paged = config.theme.get_env().get_template(f"partials/print-edition/{PAGED_CSS}").render()
+    paged = build_of(config).theme.template(f"partials/print-edition/{PAGED_CSS}").render()
     (target.parent / PAGED_CSS).write_text(paged, encoding="utf-8")
     _state["edition"] = target
 
