@@ -305,7 +305,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         if _state.order == "reading":
             placed.sort(key=lambda figure: _state.placements[figure.id].order)
         cards = [figure_context(figure, _state.placements[figure.id], page, files) for figure in placed]
-        block = env.get_template("partials/key-figures/at-a-glance.html").render(figures=cards).strip()
+        from briefing.pictures.render import download_links  # here: briefing.pictures reads this module
+
+        block = env.get_template("partials/key-figures/at-a-glance.html").render(
+            figures=cards, downloads=download_links(config, page)).strip()
         edits.append((code.line - 1, code.line, ["", block, ""]))
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[start:end] = replacement
