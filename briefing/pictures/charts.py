@@ -154,7 +154,8 @@ def spec(chart: Chart, points: list[Point]) -> dict:
     y = {"field": "bar", "type": "nominal", "title": None, "sort": list(dict.fromkeys(p.bar.bar for p in points)),
          "axis": {"labelLimit": 170, "labelFontSize": 13, "labelPadding": 6, "ticks": False, "domain": False}}
     x = {"field": "value", "type": "quantitative", "title": "Per cent" if percent else "People",
-         "axis": {"format": "~s", "labelExpr": "datum.value === 0 ? '0' : datum.label", "labelFontSize": 12, "titleFontSize": 12, "tickCount": 6},
+         "axis": {"format": "~s", "labelExpr": "datum.value === 0 ? '0' : datum.label", "labelFontSize": 12,
+                  "titleFontSize": 12, "tickCount": 6},
          "scale": {"domainMin": 0}}
 
     def bars(kind: str) -> dict:

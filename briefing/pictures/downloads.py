@@ -105,9 +105,8 @@ def datapackage(*, name: str, title: str, note_url: str, author: str, date: str,
                 sources: list[Source]) -> dict:
     """The Frictionless data package (Data Package v1) describing the four files of ``FOLDER``."""
     rights_text = (f"The note states these rights: {rights}" if rights else
-                   "The note states no licence, so this package names none: the figures and dates are the "
-                   "note's (and, where a note gives one, its source's); ask the author before reusing them "
-                   "beyond quotation.")
+                   "The note states no licence, so this package names none and grants none: the figures and "
+                   "dates are the note's and, where a note gives one, its source's.")
     resources = []
     for table, columns in TABLES.items():
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):

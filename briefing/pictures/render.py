@@ -89,7 +89,7 @@ class NotePictures:
     points: dict[str, list[ch.Point]] = field(default_factory=dict)  # chart id -> its bars, checked
     svgs: dict[str, str] = field(default_factory=dict)  # chart id -> its SVG for the page
     chart_pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # chart id -> (src_uri, line)
-    home: str | None = None  # src_uri of the page the downloads are linked from first
+    home: str | None = None  # src_uri of the note's home page (first in reading order)
     marks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # src_uri -> (mark id, prefix)
     copies: dict[str, list[_notes.Note]] = field(default_factory=dict)  # src_uri -> notes repeated there
     files: Files | None = None  # this build's files (on_nav), for links between pages
@@ -172,7 +172,15 @@ def check_event(event: tl.Event, body: str, offset: int, notes: list, rel: str, 
     return paragraph, note, problems
 
 
-def _check_events(note: NotePictures, pages: dict, titles: dict, config: MkDocsConfig, bib_keys) -> None:
+def section_of(body: str, line: int) -> str | None:
+    """The text of the last heading before ``line`` of a page's body, if any."""
+    headings = [m for m in re.finditer(r"^#{1,6}[ \t]+(.+?)[ \t#]*(?:\{[^}]*\})?[ \t]*$", kf.mask_code(body), re.M)
+                if body.count("\n", 0, m.start()) + 1 < line]
+    return headings[-1].group(1).strip() if headings else None
+
+
+def _check_events(note: NotePictures, pages: dict, titles: dict, config: MkDocsConfig, bib_keys,
+                  home: str | None) -> None:
     for event in note.events:
         file = pages.get(event.page)
         if file is None:
@@ -190,6 +198,8 @@ def _check_events(note: NotePictures, pages: dict, titles: dict, config: MkDocsC
             log.warning(problem)
         if paragraph is not None and not problems:
             title = titles.get(file.src_uri) or kf.title_of(body) or file.src_uri
+            if file.src_uri == home:  # the home page's name says less than its section ("Abstract")
+                title = section_of(body, paragraph.first) or title
             placed = PlacedEvent(event, file.src_uri, tl.prefix_of(paragraph), source_note, title)
             note.placed[event.id] = placed
             note.marks.setdefault(file.src_uri, []).append((event.anchor, placed.prefix))
@@ -258,15 +268,11 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     ordered = reading_order(nav, files)
     pages = {file.src_uri: file for file in ordered}
     titles = {page.file.src_uri: page.title for page in nav.pages}
-    _check_events(note, pages, titles, config, bib_keys)
+    note.home = ordered[0].src_uri if ordered else None  # the note's home page: first in reading order
+    _check_events(note, pages, titles, config, bib_keys, note.home)
     _check_charts(note)
     for file in ordered:
         _find_shortcodes(note, file, source_label(config, file.src_uri))
-        text = kf.mask_code(get_data(file.content_string)[0])
-        if note.home is None and ("<!-- at-a-glance -->" in text or TIMELINE_RE.search(text) is not None):
-            note.home = file.src_uri
-    if note.home is None and ordered:
-        note.home = ordered[0].src_uri
     if note.events and note.timeline_page is None:
         log.warning(f"{note.timeline_where}:1: the timeline is shown nowhere: add <!-- timeline --> on its own line "
                     "to the note's home page")
