@@ -204,7 +204,7 @@ def accessible_svg(svg: str, chart_id: str, title: str, description: str) -> str
             del element.attrib[name]
         classes = element.get("class", "").split()
         for index, layer in enumerate(LAYERS):
-            if f"layer_{index}_marks" in classes:
+            if f"layer_{index}_marks" in classes or f"child_layer_{index}_marks" in classes:  # faceted: child_
                 element.set("class", " ".join([*classes, f"chart__{'bars' if layer != 'label' else 'labels'}"
                                                + (f" chart__bars--{layer}" if layer != "label" else "")]))
     for name in ("width", "height"):
