@@ -34,6 +34,7 @@ class Build:
     children: list[Child] = field(default_factory=list)  # processes of this build (pandoc)
     warnings: WarningLog | None = None  # under `mkdocs serve`: this build's warnings, for the pages
     theme: ThemeEnv = field(init=False)  # the theme's Jinja environment, one for the build
+    pictures: dict = field(default_factory=dict)  # briefing.pictures: each note's NotePictures (note_pictures)
 
     def __post_init__(self):
         self.theme = ThemeEnv(self.config)

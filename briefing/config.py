@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from briefing.common.options import PLUGIN, Section
 from briefing.key_figures.config import KeyFiguresConfig
 from briefing.links.config import LinksConfig
+from briefing.pictures.config import PicturesConfig
 from briefing.publication.config import PublicationConfig
 
 
@@ -23,6 +24,9 @@ class BriefingConfig(Config):
     key_figures = Section(KeyFiguresConfig, "key_figures")
     # The link check: internal links in every build, external ones on demand.
     links = Section(LinksConfig, "links")
+    # The pictures and data: the timeline and charts files (beside the figures file), the
+    # data downloads.
+    pictures = Section(PicturesConfig, "pictures")
     # The note's own record (cite-this block, downloads, meta tags, print edition, PDF);
     # leave it out for a site without one.
     publication = Section(PublicationConfig, "publication", optional=True)

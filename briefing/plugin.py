@@ -15,19 +15,20 @@ what MkDocs registers: tests/generator/test_plugin.py).
 | config | 100 | common.paths | snippets' base_path from mkdocs.yml's folder, before Markdown is set up |
 | config | 100 | citations.render | csl_file, .bib checks; take mkdocs-bibtex's Markdown rewriting out: before its on_config (0) |
 | config | 100 | publication.print_edition | the record (PDF or not) |
-| config | 0 | publication.meta, links.internal, key_figures.render | the record's checks and footer; link options and Markdown step; the figures file |
+| config | 0 | publication.meta, links.internal, key_figures.render, pictures.render | the record's checks and footer; link options and Markdown step; the figures file; the timeline and charts files |
 | files | 0 | common.theme, publication.meta, publication.robots, links.internal | assets, .bib/.ris downloads, robots.txt, page names |
 | nav | 100 | citations.render | read every page in reading order, number the notes, start pandoc |
-| nav | 0 | publication.contents, publication.print_edition, key_figures.render, site_policy.escaping | after the notes: contents list, reading order, callouts checked against the notes, nav titles as text |
+| nav | 0 | publication.contents, publication.print_edition, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents list, reading order, callouts checked against the notes, timeline events and charts checked against the text and the figures (after key_figures: it reads them), nav titles as text |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
 | page_markdown | 100 | citations.render, links.internal | citations to placeholders; forget the last page's unparsable links |
-| page_markdown | 0 | publication.contents, publication.meta, key_figures.render | shortcodes (contents, cite-this, callouts) after the citations are placeholders |
+| page_markdown | 0 | publication.contents, publication.meta, key_figures.render, pictures.render | shortcodes (contents, cite-this, callouts, timeline, charts) after the citations are placeholders |
+| page_content | 0 | pictures.render | the mark each timeline event links to, at the start of its paragraph |
 | page_content | -100 | links.internal | after every other concern: take out what breaks the link policy, naming file and line |
-| page_context | 100 | citations.render, key_figures.render | notes in, short forms in: before the search plugin (0) indexes the page |
+| page_context | 100 | citations.render, key_figures.render, pictures.render | notes in, short forms in, the notes the timeline and charts repeat: before the search plugin (0) indexes the page |
 | page_context | 0 | publication.meta, citations.figures | meta tags; every figure cites its source (after search: it only checks) |
 | page_context | -100 | publication.print_edition | keep the finished page for the print edition |
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
-| post_build | 0 | publication.print_edition | write print/index.html (after search wrote its index) |
+| post_build | 0 | publication.print_edition, pictures.render | write print/index.html (after search wrote its index); the data downloads (before the link check) |
 | post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |
 | post_build | -100 | links.internal | check every link (and external ones on demand) before the PDF: a broken link stops it |
 | post_build | -110 | publication.print_edition (render_pdf) | the PDF, unless the strict build has already failed |
@@ -56,6 +57,7 @@ from briefing.common import build_lock, paths, serve, theme
 from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
 from briefing.links import internal as links
+from briefing.pictures import render as pictures
 from briefing.publication import contents, print_edition, robots
 from briefing.publication import meta as publication_meta
 from briefing.site_policy import csp, escaping
@@ -64,7 +66,7 @@ log = get_plugin_logger("briefing")
 
 # The concerns, in the order their events run at equal priority.
 CONCERNS = (build_lock, paths, citations, contents, publication_meta, robots, print_edition, figure_sources, links,
-            key_figures, escaping, csp)
+            key_figures, pictures, escaping, csp)  # pictures after key_figures: it reads the figures
 
 
 def _method(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -28,6 +28,7 @@ TEMPLATE_DIRS = (
     PACKAGE / "citations" / "templates",
     PACKAGE / "key_figures" / "templates",
     PACKAGE / "publication" / "templates",
+    PACKAGE / "pictures" / "templates",
 )
 
 
@@ -44,6 +45,7 @@ STYLES = (
     Asset("assets/publication.css", PACKAGE / "publication" / "assets" / "publication.css"),
     Asset("assets/reader.css", PACKAGE / "theme" / "assets" / "reader.css"),
     Asset("assets/key-figures.css", PACKAGE / "key_figures" / "assets" / "key-figures.css"),
+    Asset("assets/pictures.css", PACKAGE / "pictures" / "assets" / "pictures.css"),  # timeline, charts
 )
 SCRIPTS = (
     # notes beside the text on wide screens, in place on narrow ones (issue 16)

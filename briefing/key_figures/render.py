@@ -42,6 +42,7 @@ from briefing.citations import chicago as _chicago
 from briefing.citations import notes as _notes
 from briefing.common.order import reading_order, source_label
 from briefing.config import options as plugin_options
+from briefing.key_figures import attribution
 from briefing.key_figures import figures as kf
 
 log = get_plugin_logger("key_figures")
@@ -154,12 +155,10 @@ def check_page(src_uri: str, rel: str, source: str, nav_title: str | None,
                     f"{at}: the paragraph above (line {paragraph[0] + offset}) does not state {figure.value!r} "
                     f"{defined}; line {(stated or 0) + offset} does: move the callout after that paragraph"
                 )
-            said = kf.statement(paragraph_md, figure.value) if paragraph else None
-            note = None
+            # the source rule, shared with the timeline (key_figures.attribution)
+            said, note = attribution.next_note(paragraph_md, file_paragraph, notes, figure.value) if paragraph \
+                else (None, None)
             if said is not None:
-                in_paragraph = kf.notes_in(notes, file_paragraph)
-                if said.note_index is not None and said.note_index < len(in_paragraph):
-                    note = in_paragraph[said.note_index]
                 for problem in claim_problems(figure, said, note, notes, rel, paragraph[0] + offset,
                                               paragraph_md, bib_dates):
                     log.warning(f"{at}: {problem}")
@@ -176,27 +175,8 @@ def claim_problems(figure: kf.Figure, said: kf.Statement, note, notes: list, rel
     statement), its attribution, its period and its date. Each message names the fix."""
     name = f"figure {figure.id!r} ({figure.value!r})"
     where = lambda field_name: f"{_state.where}:{figure.lines.get(field_name, figure.line)}"  # noqa: E731
-    problems = []
-    if note is None and not figure.own and figure.source in bib_dates:
-        if not any(figure.source in n.keys for n in notes):
-            problems.append(
-                f"the source of {name}, {figure.source!r} ({where('source')}), is not cited in {rel}: cite it in "
-                "the paragraph that states the figure, or correct the figure's source")
-        else:
-            problems.append(
-                f"{name} names source {figure.source!r} ({where('source')}), but no note marker follows it in its "
-                f"paragraph (line {paragraph_line}): the text states it as the author's own; write "
-                f"'source: {kf.AUTHOR}'")
-    elif note is not None and figure.own:
-        problems.append(
-            f"{name} names source '{kf.AUTHOR}' ({where('source')}), but note {note.number} "
-            f"({', '.join(note.keys)}) follows it in its paragraph (line {paragraph_line}): that note is its "
-            f"source; write 'source: {note.keys[0]}'")
-    elif note is not None and figure.source not in note.keys:
-        problems.append(
-            f"{name} names source {figure.source!r} ({where('source')}), but the note whose marker next follows it "
-            f"in its paragraph (line {paragraph_line}) is note {note.number}, citing {', '.join(note.keys)}: "
-            f"write 'source: {note.keys[0]}'")
+    problems = attribution.source_problems(name, figure.source, where("source"), note, notes, rel, paragraph_line,
+                                           bib_dates)
     if figure.attribution and not kf.states(paragraph, figure.attribution):
         problems.append(
             f"{name} has attribution {figure.attribution!r} ({where('attribution')}), which the paragraph (line "
@@ -223,6 +203,12 @@ def claim_problems(figure: kf.Figure, said: kf.Statement, note, notes: list, rel
                 f"{name} has as_of {figure.as_of!r} ({where('as_of')}), but its source {figure.source!r} {given}: "
                 "'as of' is the date its source gives; remove it, or give 'period:' in the text's words")
     return problems
+
+
+def known() -> tuple[dict[str, kf.Figure], dict[str, Placement], str]:
+    """This build's figures, where each one's callout stands and the figures file as messages
+    name it (after on_nav): what other concerns (the pictures: charts, data downloads) read."""
+    return _state.figures, _state.placements, _state.where
 
 
 def _rel_of(src_uri: str) -> str:
@@ -319,7 +305,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         if _state.order == "reading":
             placed.sort(key=lambda figure: _state.placements[figure.id].order)
         cards = [figure_context(figure, _state.placements[figure.id], page, files) for figure in placed]
-        block = env.get_template("partials/key-figures/at-a-glance.html").render(figures=cards).strip()
+        from briefing.pictures.render import download_links  # here: briefing.pictures reads this module
+
+        block = env.get_template("partials/key-figures/at-a-glance.html").render(
+            figures=cards, downloads=download_links(config, page)).strip()
         edits.append((code.line - 1, code.line, ["", block, ""]))
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[start:end] = replacement
