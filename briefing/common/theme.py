@@ -51,6 +51,12 @@ SCRIPTS = (
     # notes beside the text on wide screens, in place on narrow ones (issue 16)
     Asset("assets/javascripts/notes.js", PACKAGE / "theme" / "assets" / "javascripts" / "notes.js", defer=True),
 )
+# Linked by briefing/theme/main.html before Material's bundle (it changes how the bundle loads),
+# not from extra_javascript (which comes after it).
+EARLY_SCRIPTS = (
+    # the search index and the sitemap loaded when a reader starts to search, to use the page (issue 14)
+    Asset("assets/javascripts/lazy-search.js", PACKAGE / "theme" / "assets" / "javascripts" / "lazy-search.js"),
+)
 
 
 def add_template_dirs(config: MkDocsConfig) -> None:
@@ -78,7 +84,7 @@ def link_assets(config: MkDocsConfig) -> None:
 
 def add_assets(files: Files, config: MkDocsConfig) -> Files:
     """The generator's assets as files of the site, unless the site has its own of that name."""
-    for asset in STYLES + SCRIPTS:
+    for asset in STYLES + SCRIPTS + EARLY_SCRIPTS:
         if files.get_file_from_path(asset.path) is None:
             files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
     return files

@@ -1,0 +1,77 @@
+"""A first view transfers at most 100 KB gzipped (issue 14): the search index loads when a
+reader starts to search and the sitemap when a reader starts to use the page, not with the page
+(briefing/theme/assets/javascripts/lazy-search.js). The test server gzips as GitHub Pages does,
+so the bytes counted are the bytes a reader's browser transfers."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from browsing import PAGES, WIDE, wait_for_site
+
+FIRST_VIEW_LIMIT = 100 * 1024  # bytes, gzipped: issue 14
+
+
+class Transfers:
+    """Every request a page made, with the bytes its response body took on the wire."""
+
+    def __init__(self, page: Page):
+        self.requests: list[tuple[str, int]] = []
+        page.on("requestfinished", lambda request: self.requests.append(
+            (request.url, max(request.sizes()["responseBodySize"], 0))))
+
+    def total(self) -> int:
+        return sum(size for _, size in self.requests)
+
+    def urls(self) -> list[str]:
+        return [url for url, _ in self.requests]
+
+    def fetched(self, ending: str) -> bool:
+        return any(url.split("?")[0].endswith(ending) for url in self.urls())
+
+
+def first_view(page: Page, address: str) -> Transfers:
+    transfers = Transfers(page)
+    page.goto(address)
+    wait_for_site(page)
+    page.wait_for_load_state("networkidle")
+    return transfers
+
+
+@pytest.mark.parametrize("name", ["home", "security-challenge", "references"])
+def test_a_first_view_leaves_the_search_index_and_sitemap_and_stays_under_100_kb(new_context, name):
+    page = new_context(viewport=WIDE).new_page()
+    transfers = first_view(page, PAGES[name])
+    assert not transfers.fetched("search/search_index.json"), transfers.urls()
+    assert not transfers.fetched("sitemap.xml"), transfers.urls()
+    assert transfers.total() <= FIRST_VIEW_LIMIT, sorted(transfers.requests, key=lambda r: -r[1])[:8]
+
+
+def test_the_index_loads_when_the_search_box_is_focused_and_search_finds_the_last_chapter(new_context):
+    page = new_context(viewport=WIDE).new_page()
+    transfers = first_view(page, PAGES["home"])
+    assert not transfers.fetched("search/search_index.json")
+    field = page.locator("input.md-search__input")
+    with page.expect_request("**/search/search_index.json"):
+        field.focus()
+    field.press_sequentially("disastrous", delay=20)  # a word of the last chapter (Conclusion) only
+    result = page.locator(".md-search-result__item").first
+    expect(result.locator("h1")).to_have_text("Conclusion")
+
+
+def test_the_search_shortcut_loads_the_index(new_context):
+    page = new_context(viewport=WIDE).new_page()
+    first_view(page, PAGES["conclusion"])
+    with page.expect_request("**/search/search_index.json"):
+        page.keyboard.press("/")
+    expect(page.locator("input.md-search__input")).to_be_focused()
+
+
+def test_the_sitemap_loads_when_the_reader_starts_to_use_the_page(new_context):
+    page = new_context(viewport=WIDE).new_page()
+    first_view(page, PAGES["home"])
+    with page.expect_request("**/sitemap.xml"):
+        page.mouse.move(200, 300)
+    page.locator("a[href$='conclusion/']").first.click()  # instant navigation, as before
+    page.wait_for_url("**/conclusion/")
