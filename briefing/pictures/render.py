@@ -205,7 +205,7 @@ def _check_events(note: NotePictures, pages: dict, titles: dict, config: MkDocsC
             note.marks.setdefault(file.src_uri, []).append((event.anchor, placed.prefix))
 
 
-def _check_charts(note: NotePictures) -> None:
+def _check_charts(note: NotePictures, svg_cache: Path | None = None) -> None:
     figures, _placements, figures_where = key_figures.known()
     for chart in note.charts.values():
         points, problems = ch.check(chart, figures, note.charts_where, figures_where)
@@ -215,7 +215,7 @@ def _check_charts(note: NotePictures) -> None:
             continue
         note.points[chart.id] = points
         try:
-            svg = ch.render_svg(ch.spec(chart, points))
+            svg = ch.render_svg(ch.spec(chart, points), svg_cache)
         except Exception as error:  # vl-convert reports a bad specification as a ValueError
             raise PluginError(f"{note.charts_where}:{chart.line}: chart {chart.id!r} could not be drawn: {error}") \
                 from error
@@ -270,7 +270,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     titles = {page.file.src_uri: page.title for page in nav.pages}
     note.home = ordered[0].src_uri if ordered else None  # the note's home page: first in reading order
     _check_events(note, pages, titles, config, bib_keys, note.home)
-    _check_charts(note)
+    _check_charts(note, Path(config.config_file_path).resolve().parent / ".cache" / "plugin" / "charts")
     for file in ordered:
         _find_shortcodes(note, file, source_label(config, file.src_uri))
     if note.events and note.timeline_page is None:
