@@ -20,6 +20,7 @@ what MkDocs registers: tests/generator/test_plugin.py).
 | nav | 100 | citations.render | read every page in reading order, number the notes, start pandoc |
 | nav | 0 | publication.contents, publication.print_edition, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents list, reading order, callouts checked against the notes, timeline events and charts checked against the text and the figures (after key_figures: it reads them), nav titles as text |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
+| env | -200 | common.theme | compiled templates kept between builds (Jinja's bytecode cache), once the env's settings are final |
 | page_markdown | 100 | citations.render, links.internal | citations to placeholders; forget the last page's unparsable links |
 | page_markdown | 0 | publication.contents, publication.meta, key_figures.render, pictures.render | shortcodes (contents, cite-this, callouts, timeline, charts) after the citations are placeholders |
 | page_content | 0 | pictures.render | the mark each timeline event links to, at the start of its paragraph |
@@ -93,8 +94,14 @@ def _theme_files(files: Files, config: MkDocsConfig) -> Files:
     return theme.add_assets(files, config)
 
 
-_theme_config.__module__ = _theme_files.__module__ = "briefing.common.theme"
-EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files], "on_post_build": [print_edition.render_pdf]}
+@event_priority(-200)  # after site_policy.escaping (-100) set finalize: the compiled code depends on it
+def _theme_env(env, config: MkDocsConfig, files: Files):
+    return theme.bytecode_cache(env, config)
+
+
+_theme_config.__module__ = _theme_files.__module__ = _theme_env.__module__ = "briefing.common.theme"
+EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files], "on_env": [_theme_env],
+         "on_post_build": [print_edition.render_pdf]}
 
 
 def stale_code(imported: str, on_disk: str) -> list[str]:
