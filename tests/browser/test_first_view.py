@@ -1,7 +1,7 @@
 """A first view transfers at most 100 KB gzipped (issue 14): the search index loads when a
-reader starts to search and the sitemap when a reader starts to use the page, not with the page
-(briefing/theme/assets/javascripts/lazy-search.js). The test server gzips as GitHub Pages does,
-so the bytes counted are the bytes a reader's browser transfers."""
+reader starts to search, not with the page (briefing/theme/assets/javascripts/lazy-search.js).
+The test server gzips as GitHub Pages does, so the bytes counted are the bytes a reader's
+browser transfers."""
 
 from __future__ import annotations
 
@@ -40,11 +40,10 @@ def first_view(page: Page, address: str) -> Transfers:
 
 
 @pytest.mark.parametrize("name", ["home", "security-challenge", "references"])
-def test_a_first_view_leaves_the_search_index_and_sitemap_and_stays_under_100_kb(new_context, name):
+def test_a_first_view_leaves_the_search_index_and_stays_under_100_kb(new_context, name):
     page = new_context(viewport=WIDE).new_page()
     transfers = first_view(page, PAGES[name])
     assert not transfers.fetched("search/search_index.json"), transfers.urls()
-    assert not transfers.fetched("sitemap.xml"), transfers.urls()
     assert transfers.total() <= FIRST_VIEW_LIMIT, sorted(transfers.requests, key=lambda r: -r[1])[:8]
 
 
@@ -66,12 +65,3 @@ def test_the_search_shortcut_loads_the_index(new_context):
     with page.expect_request("**/search/search_index.json"):
         page.keyboard.press("/")
     expect(page.locator("input.md-search__input")).to_be_focused()
-
-
-def test_the_sitemap_loads_when_the_reader_starts_to_use_the_page(new_context):
-    page = new_context(viewport=WIDE).new_page()
-    first_view(page, PAGES["home"])
-    with page.expect_request("**/sitemap.xml"):
-        page.mouse.move(200, 300)
-    page.locator("a[href$='conclusion/']").first.click()  # instant navigation, as before
-    page.wait_for_url("**/conclusion/")
