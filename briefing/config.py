@@ -4,7 +4,8 @@ An unknown key is a warning and a wrong value an error, each naming mkdocs.yml a
 (``briefing.common.options.Section``); a strict build fails on either.
 
 The citations have no options of their own: mkdocs-bibtex's (``bib_file``, ``csl_file``) are
-the library's, under ``plugins: - bibtex:``.
+the library's, under ``plugins: - bibtex:``. The notes' records are not options either: each
+is its note's index.md's front matter (``briefing.series.record``).
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ from briefing.common.options import PLUGIN, Section
 from briefing.key_figures.config import KeyFiguresConfig
 from briefing.links.config import LinksConfig
 from briefing.publication.config import PublicationConfig
+from briefing.series.config import SeriesConfig
 
 
 class BriefingConfig(Config):
-    # The key figures: the figures file (callouts in the chapters, "At a glance").
+    # The series' record (name, publisher, place, address, ISSN, home page text, moved
+    # addresses); leave it out for a site of plain pages.
+    series = Section(SeriesConfig, "series", optional=True)
+    # The key figures of a site of plain pages (in a series: each note's figures.yml).
     key_figures = Section(KeyFiguresConfig, "key_figures")
     # The link check: internal links in every build, external ones on demand.
     links = Section(LinksConfig, "links")
-    # The note's own record (cite-this block, downloads, meta tags, print edition, PDF);
-    # leave it out for a site without one.
-    publication = Section(PublicationConfig, "publication", optional=True)
+    # Each note's print edition and PDF, and whether this is the build to publish.
+    publication = Section(PublicationConfig, "publication")
 
 
 def options(config: MkDocsConfig) -> BriefingConfig:
