@@ -5,7 +5,7 @@ tests in one process) survives into the next.
 Everything a concern knows of a build is here, and only here: each concern reads and writes
 its own part (``build.citations``, ``build.links``...), and what belongs to one note is on that
 note's ``NoteBuild`` (``build.note_of(src_uri)``): its record, its notes numbered from 1, its
-key figures, its contents list, its print edition. Pages that belong to no note (a series'
+key figures, its timeline and charts, its contents list, its print edition. Pages that belong to no note (a series'
 home and author pages, or every page of a site of plain pages) share the scope ``""``.
 
 The children the build starts (pandoc) are its own: ``close()`` stops whatever still runs when
@@ -25,6 +25,7 @@ from briefing.citations.notes import SiteNotes
 from briefing.common.options import PLUGIN
 from briefing.common.theme import ThemeEnv
 from briefing.key_figures.figures import FiguresState
+from briefing.pictures.state import NotePictures
 
 if TYPE_CHECKING:
     from mkdocs.structure.files import Files
@@ -68,6 +69,7 @@ class NoteBuild:
     sections: dict[str, Section] = field(default_factory=dict)  # src_uri -> the page for the print edition
     edition: Path | None = None  # its print edition, once written (post_build)
     abstract: str = ""  # its abstract as text (the series' home page, the feed, the meta description)
+    pictures: NotePictures = field(default_factory=NotePictures)  # its timeline, charts, data downloads
 
     @property
     def home(self) -> str | None:

@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from briefing.common.options import PLUGIN, Section
 from briefing.key_figures.config import KeyFiguresConfig
 from briefing.links.config import LinksConfig
+from briefing.pictures.config import PicturesConfig
 from briefing.publication.config import PublicationConfig
 from briefing.series.config import SeriesConfig
 
@@ -30,6 +31,9 @@ class BriefingConfig(Config):
     links = Section(LinksConfig, "links")
     # Each note's print edition and PDF, and whether this is the build to publish.
     publication = Section(PublicationConfig, "publication")
+    # The pictures and data: each note's timeline and charts files (beside its figures file),
+    # the data downloads.
+    pictures = Section(PicturesConfig, "pictures")
 
 
 def options(config: MkDocsConfig) -> BriefingConfig:

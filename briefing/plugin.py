@@ -20,23 +20,24 @@ calls the concern's pure functions.
 | config | 100 | series.render | the series' record, site_name, nav: refused, deploy checks |
 | config | 0 | publication.meta, links.internal | copyright refused, a plain site's deploy check; link options and Markdown step |
 | files | 100 | series.render | every note's record and Publication, the pages the build makes, the nav, moved addresses: before what reads the notes |
-| files | 0 | common.theme, publication.meta, publication.robots, key_figures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file |
+| files | 0 | common.theme, publication.meta, publication.robots, key_figures.render, pictures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file, then its timeline and charts files |
 | files | -100 | links.internal | page names, after every file is added |
 | nav | 200 | common.order | each note's pages in reading order, before anything reads them |
 | nav | 100 | citations.render | read every page, number each note's notes from 1, start pandoc (one per note) |
-| nav | 0 | publication.contents, key_figures.render, site_policy.escaping | after the notes: contents lists, callouts checked against the notes, nav titles as text |
+| nav | 0 | publication.contents, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
 | page_markdown | 100 | citations.render, links.internal, series.render | citations to placeholders; forget the last page's unparsable links; a note's meta (authors, abstract) before escaping marks it |
-| page_markdown | 0 | common.shortcodes | every shortcode (contents, cite-this, key-figure, at-a-glance, notes, author-notes), after the citations are placeholders |
+| page_markdown | 0 | common.shortcodes | every shortcode (contents, cite-this, key-figure, at-a-glance, timeline, chart, notes, author-notes), after the citations are placeholders |
+| page_content | 0 | pictures.render | the mark each timeline event links to, at the start of its paragraph |
 | page_content | -100 | links.internal | after every other concern: take out what breaks the link policy, naming file and line |
-| page_context | 100 | citations.render, key_figures.render | notes in, short forms in: before the search plugin (0) indexes the page |
+| page_context | 100 | citations.render, key_figures.render, pictures.render | notes in, short forms in, the notes the timeline and charts repeat: before the search plugin (0) indexes the page |
 | page_context | 0 | publication.meta, citations.figures | meta tags and the footer's rights; every figure cites its source (after search: it only checks) |
 | page_context | -50 | series.render | a chapter's "Part of" line: after search, so it is not indexed on every page |
 | page_context | -100 | publication.print_edition | keep each note's finished page for its print edition |
 | template_context | 0 | series.render | the 404 page lists the notes |
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
 | post_build | 100 | citations.render | the pandoc cache keeps this build's results |
-| post_build | 0 | publication.print_edition, series.render | write each note's print/index.html; the feed, each search hit named by its note (after search wrote its index) |
+| post_build | 0 | publication.print_edition, series.render, pictures.render | write each note's print/index.html; the feed, each search hit named by its note (after search wrote its index); each note's data downloads (before the link check) |
 | post_build | -80 | series.render (write_redirects) | pages at moved addresses, before the policy and the link check read every page |
 | post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |
 | post_build | -100 | links.internal | check every link (and external ones on demand) before the PDFs: a broken link stops them |
@@ -73,6 +74,7 @@ from briefing.common.log import logger
 from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
 from briefing.links import internal as links
+from briefing.pictures import render as pictures
 from briefing.publication import contents, print_edition, robots
 from briefing.publication import meta as publication_meta
 from briefing.series import render as series
@@ -83,7 +85,7 @@ shortcode_log = logger("shortcodes")
 
 # The concerns, in the order their events run at equal priority.
 CONCERNS = (build_lock, paths, citations, series, contents, publication_meta, robots, print_edition, figure_sources,
-            links, key_figures, escaping, csp)
+            links, key_figures, pictures, escaping, csp)  # pictures after key_figures: it reads the figures
 
 # The shortcodes and who expands them (briefing.common.shortcodes): name -> handler(code, expansion, page, config).
 SHORTCODES: dict[str, Callable[..., str]] = {
@@ -91,6 +93,8 @@ SHORTCODES: dict[str, Callable[..., str]] = {
     "cite-this": publication_meta.cite_this,
     "key-figure": key_figures.callout,
     "at-a-glance": key_figures.glance,
+    "timeline": pictures.timeline,
+    "chart": pictures.chart,
     "notes": series.notes_list,
     "author-notes": series.author_notes,
 }

@@ -29,6 +29,7 @@ TEMPLATE_DIRS = (
     PACKAGE / "key_figures" / "templates",
     PACKAGE / "publication" / "templates",
     PACKAGE / "series" / "templates",
+    PACKAGE / "pictures" / "templates",
 )
 
 
@@ -46,6 +47,7 @@ STYLES = (
     Asset("assets/reader.css", PACKAGE / "theme" / "assets" / "reader.css"),
     Asset("assets/key-figures.css", PACKAGE / "key_figures" / "assets" / "key-figures.css"),
     Asset("assets/series.css", PACKAGE / "series" / "assets" / "series.css"),
+    Asset("assets/pictures.css", PACKAGE / "pictures" / "assets" / "pictures.css"),  # timeline, charts
 )
 SCRIPTS = (
     # notes beside the text on wide screens, in place on narrow ones (issue 16)

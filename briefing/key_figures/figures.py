@@ -19,7 +19,7 @@ import yaml
 from briefing.citations import library as lib
 
 REQUIRED = ("id", "value", "label", "source")
-OPTIONAL = ("as_of", "period", "attribution")
+OPTIONAL = ("as_of", "period", "attribution", "measure")  # measure: what it counts, for charts (briefing.pictures)
 FIELDS = REQUIRED + OPTIONAL
 AUTHOR = "author"  # the source of a figure the note states itself (no note follows it in its paragraph)
 ORDERS = ("reading", "file")  # "At a glance": the figures in reading order (default), or the file's
@@ -71,6 +71,7 @@ class Figure:
     as_of: str = ""  # the date its source gives (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD), if any
     period: str = ""  # the period it covers, in the text's words, if any
     attribution: str = ""  # who the text says gives it, in the text's words, if anyone
+    measure: str = ""  # what it counts ("emigrated", "hosted"): a chart compares figures of one measure
 
     @property
     def as_of_text(self) -> str:

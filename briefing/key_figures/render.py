@@ -50,6 +50,7 @@ from briefing.common import mkdocs_internals
 from briefing.common.log import logger
 from briefing.common.order import source_label
 from briefing.common.shortcodes import Expansion, Shortcode
+from briefing.key_figures import attribution
 from briefing.key_figures import figures as kf
 from briefing.key_figures.config import NOTE_FILE
 
@@ -154,12 +155,10 @@ def check_page(state: kf.FiguresState, notes: SiteNotes, src_uri: str, rel: str,
                     f"{at}: the paragraph above (line {paragraph[0] + offset}) does not state {figure.value!r} "
                     f"{defined}; line {(stated or 0) + offset} does: move the callout after that paragraph"
                 )
-            said = kf.statement(paragraph_md, figure.value) if paragraph else None
-            note = None
+            # the source rule, shared with the timeline (key_figures.attribution)
+            said, note = attribution.next_note(paragraph_md, file_paragraph, page_notes, figure.value) if paragraph \
+                else (None, None)
             if said is not None:
-                in_paragraph = kf.notes_in(page_notes, file_paragraph)
-                if said.note_index is not None and said.note_index < len(in_paragraph):
-                    note = in_paragraph[said.note_index]
                 for problem in claim_problems(state, figure, said, note, page_notes, rel, paragraph[0] + offset,
                                               paragraph_md, bib_dates):
                     log.warning(f"{at}: {problem}")
@@ -176,27 +175,8 @@ def claim_problems(state: kf.FiguresState, figure: kf.Figure, said: kf.Statement
     statement), its attribution, its period and its date. Each message names the fix."""
     name = f"figure {figure.id!r} ({figure.value!r})"
     where = lambda field_name: f"{state.where}:{figure.lines.get(field_name, figure.line)}"  # noqa: E731
-    problems = []
-    if note is None and not figure.own and figure.source in bib_dates:
-        if not any(figure.source in n.keys for n in notes):
-            problems.append(
-                f"the source of {name}, {figure.source!r} ({where('source')}), is not cited in {rel}: cite it in "
-                "the paragraph that states the figure, or correct the figure's source")
-        else:
-            problems.append(
-                f"{name} names source {figure.source!r} ({where('source')}), but no note marker follows it in its "
-                f"paragraph (line {paragraph_line}): the text states it as the author's own; write "
-                f"'source: {kf.AUTHOR}'")
-    elif note is not None and figure.own:
-        problems.append(
-            f"{name} names source '{kf.AUTHOR}' ({where('source')}), but note {note.number} "
-            f"({', '.join(note.keys)}) follows it in its paragraph (line {paragraph_line}): that note is its "
-            f"source; write 'source: {note.keys[0]}'")
-    elif note is not None and figure.source not in note.keys:
-        problems.append(
-            f"{name} names source {figure.source!r} ({where('source')}), but the note whose marker next follows it "
-            f"in its paragraph (line {paragraph_line}) is note {note.number}, citing {', '.join(note.keys)}: "
-            f"write 'source: {note.keys[0]}'")
+    problems = attribution.source_problems(name, figure.source, where("source"), note, notes, rel, paragraph_line,
+                                           bib_dates)
     if figure.attribution and not kf.states(paragraph, figure.attribution):
         problems.append(
             f"{name} has attribution {figure.attribution!r} ({where('attribution')}), which the paragraph (line "
@@ -361,7 +341,10 @@ def glance(code: Shortcode, expansion: Expansion, page: Page, config: MkDocsConf
         placed.sort(key=lambda figure: state.placements[figure.id].order)
     cards = [figure_context(figure, state.placements[figure.id], note.citations, page, build.citations.files)
              for figure in placed]
-    block = build.theme.template("partials/key-figures/at-a-glance.html").render(figures=cards).strip()
+    from briefing.pictures.render import download_links  # here: briefing.pictures reads this module
+
+    block = build.theme.template("partials/key-figures/at-a-glance.html").render(
+        figures=cards, downloads=download_links(config, page)).strip()
     return "\n" + block + "\n"
 
 

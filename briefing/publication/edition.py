@@ -32,7 +32,9 @@ PRINT_DIR = "print"  # a note's print edition: <note>/print/index.html
 PAGED_CSS = "paged.css"  # beside it: the rules for paged media only WeasyPrint reads
 ID_ATTRS = ("id",)
 IDREF_ATTRS = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "headers")
-DROP_CLASSES = ("headerlink", "cite-this", "md-source-file", "part-of")  # web-only parts
+# Web-only parts; a concern marks its own with the class "web-only" (the data downloads, the notes
+# a timeline repeats) and a link whose target differs on paper with data-paper-href (briefing.pictures).
+DROP_CLASSES = ("headerlink", "cite-this", "md-source-file", "part-of", "web-only")
 DROP = " or ".join([f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in DROP_CLASSES]
                    + ["@id='cite-this-note'", "self::script"])
 _BASE = "http://site.invalid/"  # resolves relative links; never fetched
@@ -204,7 +206,7 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str, paper
     for element in root.xpath(".//*[@src]"):
         element.set("src", rewrite_src(element.get("src"), section, print_dir))
     for link in root.iter("a"):
-        href = link.get("href")
+        href = link.attrib.pop("data-paper-href", None) or link.get("href")
         if href:
             link.set("href", rewrite_href(href, section, anchors, site_url, root_from(print_dir)))
     _figure_frames_on_paper(root, paper)

@@ -49,6 +49,7 @@ from briefing.common import material_internals, shortcodes
 from briefing.common.log import logger
 from briefing.common.shortcodes import Expansion, Shortcode
 from briefing.key_figures import figures as kf
+from briefing.pictures import downloads as _downloads
 from briefing.publication import record as _publication
 from briefing.publication.edition import print_folder
 from briefing.series import feed as _feed
@@ -141,6 +142,8 @@ def outputs(build: Build, files: Files) -> set[str]:
         if note.publication is not None:
             found.add(print_folder(note.publication.folder) + "/")
             found.update(note.publication.files().values())
+            if build.options.pictures.downloads:  # written at on_post_build (briefing.pictures)
+                found.update(f"{note.key}/{path}" for path in _downloads.paths())
     return found
 
 
@@ -283,7 +286,12 @@ def copy_moved_files(config: MkDocsConfig) -> None:
         return
     site = Path(config.site_dir)
     for old, new in build.series.moved.items():
-        if _moved.is_page(old) or not (site / new).is_file() or (site / old).exists():
+        if _moved.is_page(old) or (site / old).exists():
+            continue
+        if not (site / new).is_file():
+            if not new.endswith(".pdf"):  # a PDF this build does not render is said once (publication)
+                log.warning(f"{config.config_file_path}: briefing.series.moved: {old!r} moves to {new!r}, which this "
+                            "build did not write: remove it from moved, or give the file's new address")
             continue
         (site / old).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(site / new, site / old)

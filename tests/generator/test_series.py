@@ -340,6 +340,11 @@ def test_moved_addresses_are_checked(fixture_site):
     failing(result, "'first-note/' moves to 'elsewhere/', which the site does not have")
     result = fixture_site(note_pages(*ONE), options=series_options(moved={"old/": "first-note/x.bib"}))
     failing(result, "briefing.series.moved", "a page moves to a page")
+    # the data downloads are written last (briefing.pictures): a note without figures or timeline has none
+    result = fixture_site(note_pages(*ONE), options=series_options(moved={"data/timeline.csv":
+                                                                           "first-note/data/timeline.csv"}))
+    failing(result, "mkdocs.yml: briefing.series.moved: 'data/timeline.csv' moves to 'first-note/data/timeline.csv', "
+                    "which this build did not write")
 
 
 def test_an_unknown_or_misspelt_shortcode_fails_with_its_line(fixture_site):

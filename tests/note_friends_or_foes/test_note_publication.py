@@ -22,7 +22,10 @@ from sitebuild import PAPER, SEED, build, paper_publication, real_config
 ROOT = Path(__file__).resolve().parents[2]
 MOVED = ["historical-perspective/", "afghan-migration/", "security-challenge/", "conclusion/", "references/",
          "print/"]  # Paper #2's addresses before the series
-MOVED_FILES = [f"{PAPER}.pdf", f"{PAPER}.bib", f"{PAPER}.ris"]
+MOVED_FILES = [f"{PAPER}.pdf", f"{PAPER}.bib", f"{PAPER}.ris",
+               # the data downloads main published at data/ before the series (issue 15)
+               "data/key-figures.csv", "data/key-figures.json", "data/timeline.csv", "data/timeline.json",
+               "data/datapackage.json"]
 
 
 def is_redirect(path: Path) -> bool:

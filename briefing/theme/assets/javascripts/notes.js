@@ -37,7 +37,10 @@
     const label = marker.getAttribute("aria-label") || `Note ${marker.textContent.trim()}`;
     const aside = document.createElement("span");
     aside.className = "note-aside";
-    aside.id = `aside-${note.id}`;
+    // One id per copy: a note may have several markers (a timeline or a chart repeats one).
+    let id = `aside-${note.id}`;
+    for (let n = 2; document.getElementById(id); n += 1) id = `aside-${note.id}-${n}`;
+    aside.id = id;
     aside.setAttribute("role", "note");
     aside.setAttribute("aria-label", label);
     aside.tabIndex = -1;

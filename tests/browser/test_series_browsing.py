@@ -5,6 +5,7 @@ bring a reader to its new ones."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 from playwright.sync_api import expect
 
@@ -67,3 +68,37 @@ def test_an_old_address_brings_the_reader_to_the_new_one(page):
         page.wait_for_url(f"**/{new}")
         wait_for_site(page)
         assert page.url.endswith(new)
+
+
+def test_the_404_page_lists_the_notes_and_leads_to_them(page):
+    response = page.goto("no-such-note/no-such-page/")
+    assert response.status == 404
+    wait_for_site(page)
+    block = page.locator(".not-found")
+    expect(block.locator("h1")).to_have_text("Page not found")
+    block.get_by_role("link", name=re.compile("Afghanistan and Pakistan: Friends or Foes?")).click()
+    page.wait_for_url(f"**/{PAPER}/")
+    expect(page.locator("article h1")).to_have_text(re.compile("^Afghanistan and Pakistan: Friends or Foes?"))
+
+
+def test_the_feed_a_page_links_is_valid_atom_naming_the_note(page):
+    import feedparser
+
+    page.goto(PAGES["conclusion"])
+    wait_for_site(page)
+    href = page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+    response = page.request.get(urljoin(page.url, href))
+    assert response.ok and response.headers["content-type"].startswith(("application/atom+xml", "application/xml",
+                                                                        "text/xml")), response.headers
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo, feed.bozo_exception
+    assert [entry.title for entry in feed.entries] == ["Afghanistan and Pakistan: Friends or Foes?"]
+    assert feed.entries[0].link.endswith(f"/{PAPER}/")
+
+
+def test_the_old_data_downloads_are_still_served(page):
+    page.goto(PAGES["series"])
+    wait_for_site(page)
+    for name in ("data/datapackage.json", "data/key-figures.csv"):
+        old, new = page.request.get(name), page.request.get(f"{PAPER}/{name}")
+        assert old.ok and new.ok and old.body() == new.body(), name
