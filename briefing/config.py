@@ -4,7 +4,8 @@ An unknown key is a warning and a wrong value an error, each naming mkdocs.yml a
 (``briefing.common.options.Section``); a strict build fails on either.
 
 The citations have no options of their own: mkdocs-bibtex's (``bib_file``, ``csl_file``) are
-the library's, under ``plugins: - bibtex:``.
+the library's, under ``plugins: - bibtex:``. The notes' records are not options either: each
+is its note's index.md's front matter (``briefing.series.record``).
 """
 
 from __future__ import annotations
@@ -17,19 +18,22 @@ from briefing.key_figures.config import KeyFiguresConfig
 from briefing.links.config import LinksConfig
 from briefing.pictures.config import PicturesConfig
 from briefing.publication.config import PublicationConfig
+from briefing.series.config import SeriesConfig
 
 
 class BriefingConfig(Config):
-    # The key figures: the figures file (callouts in the chapters, "At a glance").
+    # The series' record (name, publisher, place, address, ISSN, home page text, moved
+    # addresses); leave it out for a site of plain pages.
+    series = Section(SeriesConfig, "series", optional=True)
+    # The key figures of a site of plain pages (in a series: each note's figures.yml).
     key_figures = Section(KeyFiguresConfig, "key_figures")
     # The link check: internal links in every build, external ones on demand.
     links = Section(LinksConfig, "links")
-    # The pictures and data: the timeline and charts files (beside the figures file), the
-    # data downloads.
+    # Each note's print edition and PDF, and whether this is the build to publish.
+    publication = Section(PublicationConfig, "publication")
+    # The pictures and data: each note's timeline and charts files (beside its figures file),
+    # the data downloads.
     pictures = Section(PicturesConfig, "pictures")
-    # The note's own record (cite-this block, downloads, meta tags, print edition, PDF);
-    # leave it out for a site without one.
-    publication = Section(PublicationConfig, "publication", optional=True)
 
 
 def options(config: MkDocsConfig) -> BriefingConfig:

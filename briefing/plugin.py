@@ -4,70 +4,101 @@ The one place that states the order of events. MkDocs runs an event's handlers b
 (higher first); at equal priority, plugins in mkdocs.yml's order (search, briefing, bibtex) and,
 within this plugin, in the order of ``CONCERNS`` below. Each concern's function declares its
 priority with ``@event_priority``; this table is the whole picture (a test compares it with
-what MkDocs registers: tests/generator/test_plugin.py).
+what MkDocs registers: tests/generator/test_plugin.py). Every event function is thin: it
+takes the build's state (``briefing.build``: one ``Build``, a ``NoteBuild`` per note) and
+calls the concern's pure functions.
 
 | event | prio | concern (module) | what, and why at that priority |
 |---|---|---|---|
-| startup | 0 | plugin, publication.print_edition, site_policy.csp | note whether this process runs `mkdocs serve` |
+| startup | 0 | plugin | note whether this process runs `mkdocs serve` |
 | config | 5000 | plugin | a new ``Build`` (briefing.build); under serve, say if briefing/ changed since start |
 | config | 1000 | common.theme | templates in theme.dirs, assets linked: before anything renders |
-| config | 1000 | common.build_lock | one build of this folder at a time, before MkDocs cleans site_dir |
+| config | 1000 | common.build_lock | one build of this folder at a time (a child of the build), before MkDocs cleans site_dir |
 | config | 100 | common.paths | snippets' base_path from mkdocs.yml's folder, before Markdown is set up |
 | config | 100 | citations.render | csl_file, .bib checks; take mkdocs-bibtex's Markdown rewriting out: before its on_config (0) |
-| config | 100 | publication.print_edition | the record (PDF or not) |
-| config | 0 | publication.meta, links.internal, key_figures.render, pictures.render | the record's checks and footer; link options and Markdown step; the figures file; the timeline and charts files |
-| files | 0 | common.theme, publication.meta, publication.robots, links.internal | assets, .bib/.ris downloads, robots.txt, page names |
-| nav | 100 | citations.render | read every page in reading order, number the notes, start pandoc |
-| nav | 0 | publication.contents, publication.print_edition, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents list, reading order, callouts checked against the notes, timeline events and charts checked against the text and the figures (after key_figures: it reads them), nav titles as text |
+| config | 100 | publication.print_edition | say once that serve builds no PDF |
+| config | 100 | series.render | the series' record, site_name, nav: refused, deploy checks |
+| config | 0 | publication.meta, links.internal | copyright refused, a plain site's deploy check; link options and Markdown step |
+| files | 100 | series.render | every note's record and Publication, the pages the build makes, the nav, moved addresses: before what reads the notes |
+| files | 0 | common.theme, publication.meta, publication.robots, key_figures.render, pictures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file, then its timeline and charts files |
+| files | -100 | links.internal | page names, after every file is added |
+| nav | 200 | common.order | each note's pages in reading order, before anything reads them |
+| nav | 100 | citations.render | read every page, number each note's notes from 1, start pandoc (one per note) |
+| nav | 0 | publication.contents, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
 | env | -200 | common.theme | compiled templates kept between builds (Jinja's bytecode cache), once the env's settings are final |
-| page_markdown | 100 | citations.render, links.internal | citations to placeholders; forget the last page's unparsable links |
-| page_markdown | 0 | publication.contents, publication.meta, key_figures.render, pictures.render | shortcodes (contents, cite-this, callouts, timeline, charts) after the citations are placeholders |
+| page_markdown | 100 | citations.render, links.internal, series.render | citations to placeholders; forget the last page's unparsable links; a note's meta (authors, abstract) before escaping marks it |
+| page_markdown | 0 | common.shortcodes | every shortcode (contents, cite-this, key-figure, at-a-glance, timeline, chart, notes, author-notes), after the citations are placeholders |
 | page_content | 0 | pictures.render | the mark each timeline event links to, at the start of its paragraph |
 | page_content | -100 | links.internal | after every other concern: take out what breaks the link policy, naming file and line |
 | page_context | 100 | citations.render, key_figures.render, pictures.render | notes in, short forms in, the notes the timeline and charts repeat: before the search plugin (0) indexes the page |
-| page_context | 0 | publication.meta, citations.figures | meta tags; every figure cites its source (after search: it only checks) |
-| page_context | -100 | publication.print_edition | keep the finished page for the print edition |
+| page_context | 0 | publication.meta, citations.figures | meta tags and the footer's rights; every figure cites its source (after search: it only checks) |
+| page_context | -50 | series.render | a chapter's "Part of" line: after search, so it is not indexed on every page |
+| page_context | -100 | publication.print_edition | keep each note's finished page for its print edition |
+| template_context | 0 | series.render | the 404 page lists the notes |
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
-| post_build | 0 | publication.print_edition, pictures.render | write print/index.html (after search wrote its index); the data downloads (before the link check) |
+| post_build | 100 | citations.render | the pandoc cache keeps this build's results |
+| post_build | 0 | publication.print_edition, series.render, pictures.render | write each note's print/index.html; the feed, each search hit named by its note (after search wrote its index); each note's data downloads (before the link check) |
+| post_build | -80 | series.render (write_redirects) | pages at moved addresses, before the policy and the link check read every page |
 | post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |
-| post_build | -100 | links.internal | check every link (and external ones on demand) before the PDF: a broken link stops it |
-| post_build | -110 | publication.print_edition (render_pdf) | the PDF, unless the strict build has already failed |
-| post_build | -1000 | common.build_lock | release the lock |
+| post_build | -100 | links.internal | check every link (and external ones on demand) before the PDFs: a broken link stops them |
+| post_build | -110 | publication.print_edition (render_pdf) | each note's PDF, unless the strict build has already failed |
+| post_build | -120 | series.render (copy_moved_files) | moved files (the old PDF names) copied, after the PDFs |
 | post_build | -4000 | plugin | under serve: the build's warnings on every page (common.serve) |
-| post_build | -5000 | plugin | close the build (nothing it started may run on) |
-| build_error | 0 | plugin, common.build_lock | stop pandoc and report its error; release the lock |
+| post_build | -5000 | plugin | close the build: nothing it started may run on, the lock is released |
+| build_error | 0 | plugin | stop pandoc and report its error; release the lock |
 | shutdown, serve | 0 | plugin | stop what the last build ran; watch briefing/ (an edit then says: restart) |
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 import briefing
 from briefing.build import Build
+from briefing.build import of as build_of
 from briefing.citations import figures as figure_sources
+from briefing.citations import library as citation_library
 from briefing.citations import render as citations
-from briefing.common import build_lock, paths, serve, theme
+from briefing.common import build_lock, order, paths, serve, shortcodes, theme
+from briefing.common.log import logger
 from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
 from briefing.links import internal as links
 from briefing.pictures import render as pictures
 from briefing.publication import contents, print_edition, robots
 from briefing.publication import meta as publication_meta
+from briefing.series import render as series
 from briefing.site_policy import csp, escaping
 
-log = get_plugin_logger("briefing")
+log = logger()
+shortcode_log = logger("shortcodes")
 
 # The concerns, in the order their events run at equal priority.
-CONCERNS = (build_lock, paths, citations, contents, publication_meta, robots, print_edition, figure_sources, links,
-            key_figures, pictures, escaping, csp)  # pictures after key_figures: it reads the figures
+CONCERNS = (build_lock, paths, citations, series, contents, publication_meta, robots, print_edition, figure_sources,
+            links, key_figures, pictures, escaping, csp)  # pictures after key_figures: it reads the figures
+
+# The shortcodes and who expands them (briefing.common.shortcodes): name -> handler(code, expansion, page, config).
+SHORTCODES: dict[str, Callable[..., str]] = {
+    "contents": contents.contents,
+    "cite-this": publication_meta.cite_this,
+    "key-figure": key_figures.callout,
+    "at-a-glance": key_figures.glance,
+    "timeline": pictures.timeline,
+    "chart": pictures.chart,
+    "notes": series.notes_list,
+    "author-notes": series.author_notes,
+}
 
 
 def _method(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,9 +130,33 @@ def _theme_env(env, config: MkDocsConfig, files: Files):
     return theme.bytecode_cache(env, config)
 
 
+@event_priority(200)
+def _order_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Each note's pages in reading order (briefing.common.order), before anything reads them."""
+    order.assign_pages(build_of(config), nav, files)
+    return nav
+
+
+def _shortcodes_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Every shortcode of the page expanded by its concern (briefing.common.shortcodes); an
+    unknown or misspelt one, or one where it means nothing, names the page and line."""
+    handlers = {name: partial(handler, page=page, config=config) for name, handler in SHORTCODES.items()}
+    expansion = shortcodes.expand(markdown, handlers)
+    if expansion.problems:
+        source = page.file.content_string
+        offset = citation_library.body_line_offset(source, get_data(source)[0])
+        where = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
+        for line, message in expansion.problems:
+            shortcode_log.warning(f"{where}:{line + offset}: {message}")
+    return expansion.markdown
+
+
 _theme_config.__module__ = _theme_files.__module__ = _theme_env.__module__ = "briefing.common.theme"
-EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files], "on_env": [_theme_env],
-         "on_post_build": [print_edition.render_pdf]}
+_order_nav.__module__ = "briefing.common.order"
+_shortcodes_markdown.__module__ = "briefing.common.shortcodes"
+EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files], "on_env": [_theme_env], "on_nav": [_order_nav],
+         "on_page_markdown": [_shortcodes_markdown],
+         "on_post_build": [print_edition.render_pdf, series.write_redirects, series.copy_moved_files]}
 
 
 def stale_code(imported: str, on_disk: str) -> list[str]:
@@ -120,9 +175,9 @@ def _combined(event: str) -> CombinedEvent:
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
-    """The generator: citations, key figures, links, the publication record and print edition,
-    the site policy. MkDocs keeps one instance per process (it has ``on_startup``); every
-    build's state is ``self.build``, made anew by the first ``on_config``."""
+    """The generator: citations, key figures, links, the publication records and print editions,
+    the series, the site policy. MkDocs keeps one instance per process (it has ``on_startup``);
+    every build's state is ``self.build``, made anew by the first ``on_config``."""
 
     build: Build | None = None
     serving = False  # this process runs `mkdocs serve` (on_startup)
@@ -162,7 +217,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             serve.show_on_pages(Path(config.site_dir), self.build.warnings.messages)
 
     def _close(self, build: Build) -> None:
-        """Stop what the build still runs (pandoc), saying what had failed."""
+        """Stop what the build still runs (pandoc, the lock), saying what had failed."""
         for message in build.close():
             log.error(f"citations: {message}")
         if build.warnings is not None:
@@ -177,10 +232,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     on_page_markdown = _combined("on_page_markdown")
     on_page_content = _combined("on_page_content")
     on_page_context = _combined("on_page_context")
+    on_template_context = _combined("on_template_context")
     on_post_page = _combined("on_post_page")
     on_post_template = _combined("on_post_template")
     on_post_build = CombinedEvent(*_combined("on_post_build").methods, _show_warnings, _end_build)
     on_build_error = CombinedEvent(_failed_build, *_combined("on_build_error").methods)
+
     def on_shutdown(self) -> None:
         """The process ends (`mkdocs serve` stopped): nothing of the last build may go on."""
         self._failed_build()

@@ -13,7 +13,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"  # the generator's tests start from its mkdocs.yml
+NOTES = MINIMAL / "notes"  # made-up notes, one folder each, for series of fixture notes
+SECOND_NOTE = ROOT / "tests" / "fixtures" / "second-note"  # a placeholder note built beside Paper #2
 SEED = ROOT / "tests" / "note_friends_or_foes" / "seed" / "afghanistan-and-pakistan-friends-or-foes.txt"
+PAPER = "afghanistan-and-pakistan-friends-or-foes"  # Paper #2's folder in docs/ (and its address)
+# The minimal series' record: options={"series": SERIES} makes a fixture site a series.
+SERIES = {"name": "A Minimal Series", "publisher": "Some University", "place": "Somewhere",
+          "address": "1 Test Road, Somewhere"}
 
 # A one-entry library for fixture sites that need a valid citation and nothing more.
 ONE_ENTRY = """@article{smith2020title,
@@ -86,8 +92,40 @@ def read_config(path: Path) -> dict:
 
 
 def real_config() -> dict:
-    """The real note's mkdocs.yml (for the note's own tests and the benches)."""
+    """The real site's mkdocs.yml (for Paper #2's own tests and the benches)."""
     return read_config(ROOT / "mkdocs.yml")
+
+
+def paper_publication():
+    """Paper #2's Publication as the real site's build makes it (its record, the series', the options)."""
+    from mkdocs.config import load_config
+
+    from briefing.publication.record import from_note
+    from briefing.series.record import parse
+    from briefing.series.render import series_record
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    options = config.plugins["briefing"].config
+    record, problems = parse((ROOT / "docs" / PAPER / "index.md").read_text(encoding="utf-8"), PAPER,
+                             f"docs/{PAPER}/index.md")
+    assert record is not None and problems == [], problems
+    return from_note(record, series_record(config, options.series), options.publication)
+
+
+def real_with_second_note(root: Path) -> Path:
+    """A copy of the real site in ``root`` with the fixture second note beside Paper #2
+    (tests/fixtures/second-note/: its folder under docs/, its entries added to the library);
+    returns its mkdocs.yml."""
+    import shutil
+
+    shutil.copytree(ROOT / "docs", root / "docs")
+    shutil.copytree(SECOND_NOTE / "docs", root / "docs", dirs_exist_ok=True)
+    (root / "bib").mkdir()
+    bib = (ROOT / "bib" / "references.bib").read_text(encoding="utf-8")
+    extra = (SECOND_NOTE / "references.bib").read_text(encoding="utf-8")
+    (root / "bib" / "references.bib").write_text(bib + "\n" + extra, encoding="utf-8")
+    shutil.copy(ROOT / "CITATION.cff", root / "CITATION.cff")
+    return write_config(root / "mkdocs.yml", pointed_at_project(real_config()))
 
 
 def minimal_config() -> dict:
@@ -146,6 +184,53 @@ def pointed_at_project(config: dict) -> dict:
 def write_config(path: Path, config: dict) -> Path:
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def note_pages(*folders: str, changes: dict[str, str] | None = None) -> dict[str, str]:
+    """The pages of fixture notes (tests/fixtures/minimal/notes/<folder>/), as make_site takes
+    them ("first-note/index.md" -> Markdown); ``changes`` replaces or adds pages (None drops one)."""
+    pages = {}
+    for folder in folders or ("first-note",):
+        for path in sorted((NOTES / folder).rglob("*")):
+            if path.is_file():
+                pages[path.relative_to(NOTES).as_posix()] = path.read_text(encoding="utf-8")
+    for name, text in (changes or {}).items():
+        if text is None:
+            pages.pop(name, None)
+        else:
+            pages[name] = text
+    return pages
+
+
+NOTE = "note"  # the folder of as_note's note
+RECORD = {"title": "A Minimal Note",
+          "authors": [{"honorific": "Dr", "given": "Jane", "family": "Smith",
+                       "affiliation": "Centre for Testing, Some University"}],
+          "number": 1, "date": "2024-02"}
+
+
+def as_note(pages: dict[str, str], folder: str = NOTE, **record) -> dict[str, str]:
+    """Pages written as for a site of plain pages, made one note of a series: each under
+    ``folder``, its index.md's front matter holding the record (``RECORD`` with ``record``
+    merged in; its chapters: the other pages, in the given order) and, when it has none, an
+    abstract at the end. Pair with series_options()."""
+    from mkdocs.utils.meta import get_data
+
+    home = pages.get("index.md", "# A Minimal Note\n\n## Abstract\n\nA note.\n")
+    body, meta = get_data(home)
+    if "## Abstract" not in body:  # a note gives its abstract
+        body = body.rstrip("\n") + "\n\n## Abstract\n\nA note.\n"
+    chapters = [name for name in pages if name != "index.md" and name.endswith(".md")]
+    meta["note"] = {**RECORD, "chapters": chapters, **record}
+    out = {f"{folder}/index.md": "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n"
+           + body}
+    out.update({f"{folder}/{name}": text for name, text in pages.items() if name != "index.md"})
+    return out
+
+
+def series_options(**changes) -> dict:
+    """The briefing plugin's options for a series of fixture notes (``changes`` under series:)."""
+    return {"series": {**SERIES, **changes}}
 
 
 def make_site(

@@ -17,6 +17,8 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from briefing.common import mkdocs_internals
+
 PLUGIN_NAME = "bibtex"
 
 
@@ -86,9 +88,7 @@ def leave_markdown_to_hooks(config: MkDocsConfig) -> None:
     all the plugin would still do is damage: it rewrites ``[@key]`` inside code and
     ``[@text](url)`` link text (ending in a traceback for an unknown key). MkDocs registers
     the events anew for every build, so this runs in every on_config."""
-    instance = plugin(config)
-    events = config.plugins.events["page_markdown"]
-    events[:] = [method for method in events if getattr(method, "__self__", None) is not instance]
+    mkdocs_internals.drop_event(config, plugin(config), "page_markdown")
 
 
 def share_parsed_library(config: MkDocsConfig, parsed: dict[Path, Any]) -> None:

@@ -1,7 +1,7 @@
 """Every figure names its source: a ``<figure>`` must carry a citation in its ``<figcaption>``,
 and a link out of the figure must go to the URL of a source its caption cites.
 
-Events: ``on_page_context`` (default priority; runs after the citation hook's, at 100, has
+Events: ``on_page_context`` (default priority; runs after the citations', at 100, have
 turned the caption's ``[@key]`` into a note marker). A figure that breaks the rule is a warning naming
 the page and line, so ``mkdocs build --strict`` fails.
 """
@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from briefing.citations import bibtex_adapter as adapter
 from briefing.citations import library as _citelib
+from briefing.common.log import logger
 from briefing.common.order import source_label
 
-log = get_plugin_logger("figures")
+log = logger("citations")
 
 
 @dataclass

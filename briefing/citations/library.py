@@ -328,14 +328,20 @@ class Rendered:
     bibliography: dict[str, str] = field(default_factory=dict)  # key -> cleaned HTML, in style order
 
 
-def pandoc_document(citations: list[Citation], full_bibliography: bool,
+BIBLIOGRAPHIES = ("none", "cited", "all")  # no bibliography; the entries cited; every entry of the library
+
+
+def pandoc_document(citations: list[Citation], bibliography: str = "none",
                     extras: dict[str, dict[str, str]] | None = None) -> str:
-    """One paragraph per citation; `extras` (key -> CSL variable -> text) go in the metadata
-    for the Lua filter that adds them (``_csl_extras.lua``), as JSON (which YAML reads)."""
+    """One paragraph per citation, and the bibliography (``BIBLIOGRAPHIES``: none, the entries
+    the citations cite, or every entry); `extras` (key -> CSL variable -> text) go in the
+    metadata for the Lua filter that adds them (``csl_extras.lua``), as JSON (which YAML reads)."""
+    if bibliography not in BIBLIOGRAPHIES:
+        raise ValueError(f"bibliography must be one of {BIBLIOGRAPHIES}, not {bibliography!r}")
     meta = ["---", "link-citations: false"]
-    if full_bibliography:
+    if bibliography == "all":
         meta.append("nocite: '@*'")
-    else:
+    elif bibliography == "none":
         meta.append("suppress-bibliography: true")
     if extras:
         meta.append("briefing-csl-extras: " + json.dumps(extras, sort_keys=True))
@@ -579,8 +585,9 @@ def read_cache(path: Path) -> Rendered | None:
 
 
 def write_cache(folder: Path, name: str, rendered: Rendered) -> None:
-    """Write atomically (a temporary file of its own, renamed into place), then remove the
-    older results: a build reading the folder meanwhile finds a whole file or none."""
+    """Write atomically (a temporary file of its own, renamed into place): a build reading the
+    folder meanwhile finds a whole file or none (``prune_cache`` removes the results a build
+    no longer uses)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
@@ -590,11 +597,18 @@ def write_cache(folder: Path, name: str, rendered: Rendered) -> None:
             os.replace(temporary, folder / name)
         finally:
             Path(temporary).unlink(missing_ok=True)
-        for old in folder.glob("*.json"):
-            if old.name != name:
-                old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only checkout still builds; it just renders again next time
+
+
+def prune_cache(folder: Path, keep: set[str]) -> None:
+    """Remove every result in ``folder`` but those named in ``keep`` (one per note of the last build)."""
+    try:
+        for old in folder.glob("*.json"):
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 # --------------------------------------------------------------------------- placeholders

@@ -1,11 +1,12 @@
-"""The notes of the site being built: numbers, pages, sources and short forms.
+"""One note's notes (``SiteNotes``, on the note's ``NoteBuild``): numbers, pages, sources and
+short forms.
 
-Filled by ``citations.py`` in ``on_nav`` and read by the hooks that run after it (callouts,
-print edition). Numbers, pages and sources are there at once; the texts (``Note.html``,
-``short_forms``, ``bibliography``) come from pandoc, which runs while MkDocs converts the
-pages: ``wait()`` (which ``short_forms`` and ``bibliography`` call) blocks until they are in.
-``reset()`` is called at the start of every build, so ``mkdocs serve`` never shows numbers
-of an earlier build.
+Filled by ``briefing.citations.render`` in ``on_nav`` and read by the concerns that run after it
+(callouts, print edition). Numbers, pages and sources are there at once; the texts
+(``Note.html``, ``short_forms``, ``bibliography``) come from pandoc, which runs while MkDocs
+converts the pages: ``wait()`` (which ``short_forms`` and ``bibliography`` call) blocks until
+they are in. Each build makes its own (``briefing.build``), so ``mkdocs serve`` never shows
+numbers of an earlier build.
 """
 
 from __future__ import annotations
@@ -140,12 +141,3 @@ class SiteNotes:
     def first_note(self, key: str) -> Note | None:
         notes = self.citing(key)
         return notes[0] if notes else None
-
-
-current = SiteNotes()
-
-
-def reset() -> SiteNotes:
-    global current
-    current = SiteNotes()
-    return current

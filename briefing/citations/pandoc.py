@@ -1,7 +1,8 @@
-"""pandoc's citeproc in a child process that the build owns.
+"""pandoc's citeproc in a child process that the build owns, one per note of the build.
 
-``PandocRun`` starts pandoc at once (``subprocess.Popen``) and feeds it the document from a
-thread, so MkDocs converts the pages meanwhile. ``result()`` waits for it (at most
+``PandocRun`` starts pandoc from a thread of its own as soon as the build's ``gate`` (a
+semaphore: as many pandoc processes at once as the machine has cores) lets it, and feeds it
+the document, so MkDocs converts the pages meanwhile. ``result()`` waits for it (at most
 ``TIMEOUT`` seconds, then stops it) and raises ``PandocError`` with pandoc's own message when
 it failed; ``stop()`` ends it if it still runs (a build that failed before the notes were used:
 ``on_build_error``, ``on_shutdown``) and returns its error if it had failed. A run is stopped
@@ -10,6 +11,7 @@ or waited for exactly once; no pandoc outlives its build.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 from pathlib import Path
@@ -36,29 +38,52 @@ def pandoc_args(pandoc: str, bib_files: list[Path], csl: Path, lua_filter: Path 
     return args + [f"--bibliography={path}" for path in bib_files]
 
 
-class PandocRun:
-    """One pandoc process, started when made."""
+def gate() -> threading.BoundedSemaphore:
+    """How many pandoc processes a build runs at once: one per core (each uses one)."""
+    return threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
-    def __init__(self, args: list[str], document: str):
+
+class PandocRun:
+    """One pandoc process, started (from a thread of its own) as soon as ``gate`` allows."""
+
+    def __init__(self, args: list[str], document: str, gate: threading.Semaphore | None = None):
         self.args = args
-        self._process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        self._gate = gate
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._process: subprocess.Popen | None = None
+        self._start_error: str | None = None
         self._output: tuple[str, str] = ("", "")
         self._thread = threading.Thread(target=self._talk, args=(document,), name="pandoc", daemon=True)
         self._thread.start()
 
     @property
-    def pid(self) -> int:
-        return self._process.pid
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def _talk(self, document: str) -> None:
+        if self._gate is not None:
+            self._gate.acquire()
         try:
-            self._output = self._process.communicate(document)
-        except (OSError, ValueError):  # stopped meanwhile: its pipes are closed
-            pass
+            with self._lock:
+                if self._stopped:
+                    return
+                try:
+                    self._process = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                     stderr=subprocess.PIPE, text=True, encoding="utf-8")
+                except OSError as error:
+                    self._start_error = f"pandoc did not start ({error})"
+                    return
+            try:
+                self._output = self._process.communicate(document)
+            except (OSError, ValueError):  # stopped meanwhile: its pipes are closed
+                pass
+        finally:
+            if self._gate is not None:
+                self._gate.release()
 
     def running(self) -> bool:
-        return self._process.poll() is None
+        return self._thread.is_alive() and (self._process is None or self._process.poll() is None)
 
     def result(self, timeout: float = TIMEOUT) -> str:
         """pandoc's HTML; waits for it. PandocError (pandoc's message) when it failed or ran
@@ -74,6 +99,10 @@ class PandocRun:
 
     def error(self) -> str | None:
         """pandoc's error when it has ended with one; None while it runs or when it succeeded."""
+        if self._start_error:
+            return self._start_error
+        if self._process is None:
+            return None
         code = self._process.poll()
         if code is None or code == 0:
             return None
@@ -82,7 +111,11 @@ class PandocRun:
         return f"pandoc failed ({code}): {message}"
 
     def stop(self) -> str | None:
-        """End pandoc if it still runs (and reap it); its error if it had failed."""
+        """End pandoc if it still runs or waits to (and reap it); its error if it had failed."""
+        with self._lock:
+            if self._process is None:  # not started: it never will be
+                self._stopped = True
+                return self._start_error
         if self._process.poll() is None:
             self._process.kill()
             self._process.wait()

@@ -8,10 +8,11 @@ The lock is ``.cache/build.lock`` beside mkdocs.yml, an advisory ``flock`` the s
 when its process ends, however it ends (so a crashed build never leaves it behind).
 
 Events:
-- ``on_config`` (priority 1000, before every other hook and before MkDocs cleans
+- ``on_config`` (priority 1000, before every other concern and before MkDocs cleans
   ``site_dir``): take the lock, saying once that the build waits for another, and for which
-  process; after ``WAIT_LIMIT`` seconds a PluginError says what holds it.
-- ``on_post_build`` (priority -1000, after every other hook) and ``on_build_error``: release it.
+  process; after ``WAIT_LIMIT`` seconds a PluginError says what holds it. The lock is one of
+  the build's children (``HeldLock``): the build releases it when it closes, after its last
+  event, when it fails, or when the process ends.
 """
 
 from __future__ import annotations
@@ -22,18 +23,20 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import event_priority
+
+from briefing.build import of as build_of
+from briefing.common.log import logger
 
 try:
     import fcntl
 except ImportError:  # not POSIX: builds are not serialised
     fcntl = None
 
-log = get_plugin_logger("build_lock")
+log = logger("build_lock")
 
 WAIT_LIMIT = 900.0  # seconds: longer than any sound build (the link check's run deadline, the PDF's)
 POLL = 0.1
-_held: dict[str, int] = {}  # "fd": the open lock file of this build
 
 
 def lock_path(config_file: str) -> Path:
@@ -84,24 +87,29 @@ def release(fd: int) -> None:
         os.close(fd)
 
 
-def _release_held() -> None:
-    fd = _held.pop("fd", None)
-    if fd is not None:
-        release(fd)
+class HeldLock:
+    """The lock a build holds, as one of its children: released when the build closes."""
+
+    def __init__(self, fd: int):
+        self.fd: int | None = fd
+
+    def stop(self) -> None:
+        if self.fd is not None:
+            fd, self.fd = self.fd, None
+            release(fd)
 
 
 @event_priority(1000)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if fcntl is None:
         return config
-    _release_held()  # a previous build of this process that ended without its events
     path = lock_path(config.config_file_path)
 
     def waiting(who: str) -> None:
         log.info(f"waiting for another build of this folder ({who}) to finish: {path}")
 
     try:
-        _held["fd"] = acquire(path, WAIT_LIMIT, waiting)
+        build_of(config).own(HeldLock(acquire(path, WAIT_LIMIT, waiting)))
     except TimeoutError as error:
         raise PluginError(
             f"{config.config_file_path}: another build of this folder has run for over {WAIT_LIMIT:.0f} s "
@@ -110,12 +118,3 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except OSError as error:  # a read-only checkout: build without the lock
         log.info(f"builds of this folder are not serialised ({path}: {error})")
     return config
-
-
-@event_priority(-1000)
-def on_post_build(config: MkDocsConfig) -> None:
-    _release_held()
-
-
-def on_build_error(error: Exception) -> None:
-    _release_held()

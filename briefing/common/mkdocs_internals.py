@@ -1,16 +1,26 @@
-"""What MkDocs' strict mode has counted so far in this build: the one place that reads its
-warning counter (``mkdocs.commands.build.build`` adds a ``CountHandler`` to the ``mkdocs``
-logger in strict mode, and aborts after ``on_post_build`` when it counted anything).
+"""What the generator relies on in MkDocs beyond its documented plugin API, in one place (so an
+upgrade of MkDocs is checked here):
 
-A hook that is about to spend seconds on output a failed strict build throws away (the PDF)
-asks ``failed()`` first. Pure functions only: no MkDocs events here.
+- ``warnings_counted`` / ``failed``: the warning counter of strict mode
+  (``mkdocs.commands.build.build`` adds a ``CountHandler`` to the ``mkdocs`` logger in strict
+  mode and aborts after ``on_post_build`` when it counted anything). A hook about to spend
+  seconds on output a failed strict build throws away (the PDF) asks ``failed()`` first.
+- ``drop_event``: take one plugin's handler of one event out of this build
+  (``config.plugins.events``, which MkDocs fills anew for every build).
+- ``markdown_title``: the title MkDocs gives a page from its first heading, before the page is
+  read (``Page.title`` is None until then).
+
+Pure functions only: no MkDocs events here.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from mkdocs.utils import CountHandler
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils import CountHandler, get_markdown_title
+from mkdocs.utils.meta import get_data
 
 
 def warnings_counted() -> int | None:
@@ -25,3 +35,18 @@ def warnings_counted() -> int | None:
 def failed() -> bool:
     """True when this is a strict build that will abort: it has already counted a warning."""
     return bool(warnings_counted())
+
+
+def drop_event(config: MkDocsConfig, instance: Any, event: str) -> None:
+    """Take ``instance``'s (a plugin's) handler of ``event`` out of this build's events."""
+    events = config.plugins.events[event]
+    events[:] = [method for method in events if getattr(method, "__self__", None) is not instance]
+
+
+def markdown_title(source: str) -> str | None:
+    """The title MkDocs takes from a page's source: its front matter's ``title``, else the text of
+    its first level-1 heading (as MkDocs reads it), else None."""
+    body, meta = get_data(source)
+    if isinstance(meta.get("title"), str):
+        return meta["title"]
+    return get_markdown_title(body)

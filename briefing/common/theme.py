@@ -34,6 +34,7 @@ TEMPLATE_DIRS = (
     PACKAGE / "citations" / "templates",
     PACKAGE / "key_figures" / "templates",
     PACKAGE / "publication" / "templates",
+    PACKAGE / "series" / "templates",
     PACKAGE / "pictures" / "templates",
 )
 
@@ -51,6 +52,7 @@ STYLES = (
     Asset("assets/publication.css", PACKAGE / "publication" / "assets" / "publication.css"),
     Asset("assets/reader.css", PACKAGE / "theme" / "assets" / "reader.css"),
     Asset("assets/key-figures.css", PACKAGE / "key_figures" / "assets" / "key-figures.css"),
+    Asset("assets/series.css", PACKAGE / "series" / "assets" / "series.css"),
     Asset("assets/pictures.css", PACKAGE / "pictures" / "assets" / "pictures.css"),  # timeline, charts
 )
 SCRIPTS = (
@@ -89,7 +91,13 @@ def link_assets(config: MkDocsConfig) -> None:
 
 
 def add_assets(files: Files, config: MkDocsConfig) -> Files:
-    """The generator's assets as files of the site, unless the site has its own of that name."""
+    """The generator's assets as files of the site, unless the site has its own of that name;
+    and none of the files of its template folders (MkDocs copies a theme folder's non-template
+    files into the site: ``partials/print-edition/paged.css`` is a template)."""
+    ours = tuple(str(path) for path in TEMPLATE_DIRS)
+    for file in [f for f in files if f.abs_src_path and f.abs_src_path.startswith(ours)
+                 and f.src_uri.startswith("partials/")]:
+        files.remove(file)
     for asset in STYLES + SCRIPTS + EARLY_SCRIPTS:
         if files.get_file_from_path(asset.path) is None:
             files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))

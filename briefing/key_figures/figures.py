@@ -1,8 +1,9 @@
 """Pure functions of the key-figure callouts: reading the figures file, finding the
-shortcodes in a page, and checking each figure against the text that states it.
+shortcodes in a page, and checking each figure against the text that states it; and what one
+build knows of one note's figures (``FiguresState``, kept on the note's ``NoteBuild``).
 
-Nothing here knows MkDocs; ``key_figures.py`` wires it to the build and the tests call it
-directly. Every problem carries the file and line it is about.
+Nothing here knows MkDocs; ``briefing.key_figures.render`` wires it to the build and the tests
+call it directly. Every problem carries the file and line it is about.
 """
 
 from __future__ import annotations
@@ -94,6 +95,35 @@ class Shortcode:
     kind: str  # "figure" or "glance"
     line: int  # line in the page's Markdown body (1-based)
     id: str = ""
+
+
+@dataclass
+class Placement:
+    """Where a figure's callout stands."""
+
+    page: str  # src_uri
+    line: int  # line of the shortcode in the page's file
+    anchor: str  # id of the paragraph that states the figure
+    note: int | None  # number of the note whose marker next follows the figure (None: the author's own)
+    chapter: str  # title of the page
+    order: tuple[int, int] = (0, 0)  # (page in reading order, line): where "At a glance" lists it
+
+
+@dataclass
+class FiguresState:
+    """One note's figures in one build (a site of plain pages has one, for all its pages)."""
+
+    where: str = "data/figures.yml"  # the figures file as shown in messages
+    exists: bool = False
+    figures: dict[str, Figure] = field(default_factory=dict)
+    order: str = "reading"  # of "At a glance": reading, or the figures file's
+    rejected: dict[str, int] = field(default_factory=dict)  # ids defined with errors -> line
+    placements: dict[str, Placement] = field(default_factory=dict)  # figure id -> its callout
+    groups: dict[str, list[list[str]]] = field(default_factory=dict)  # src_uri -> ids of each group of callouts
+
+    def first_of_group(self, src_uri: str, figure_id: str) -> list[str] | None:
+        """The ids of the group ``figure_id`` opens on that page; None when it opens none."""
+        return next((ids for ids in self.groups.get(src_uri, []) if ids and ids[0] == figure_id), None)
 
 
 @dataclass

@@ -1,25 +1,27 @@
 """Every link of the built site leads somewhere, and none breaks the site's promises: no
 third-party request, links that are http(s), ``mailto:`` or of the site (the rules are in
-``_sitelinks.py``). Each URL of every HTML file in ``site_dir`` resolves to a file of the
+``briefing.links.scan``). Each URL of every HTML file in ``site_dir`` resolves to a file of the
 site and, with a fragment, to an element with that id. This sees what MkDocs' own
 validation does not: raw HTML in Markdown, notes, callouts, bibliography anchors, the
 theme's links. External http(s) links are left to the external check.
 
 On demand (``briefing: links: external: cached|full``; default ``off``, so the build never
 goes online) it also checks every external URL of the pages and of the .bib library online
-(``_linkcheck.py``) and writes the report.
+(``briefing.links.external``) and writes the report. What a build knows is ``build.links``.
 
 Events:
-- ``on_config``: reset state; check ``briefing: links:`` (its ``report``); add a
+- ``on_config``: check ``briefing: links:`` (its ``report``); add a
   Markdown step that takes out a link MkDocs cannot parse (``[x](http://[::1)`` would end
   MkDocs' own link rewriting in a traceback).
-- ``on_files``: keep the pages' sources, to name them in messages.
+- ``on_files`` (priority -100, after the files other concerns add): keep the pages' sources,
+  to name them in messages.
 - ``on_page_markdown`` (priority 100): forget what the last conversion took out.
 - ``on_page_content`` (priority -100, after other hooks): take out of the page's HTML every
   URL that breaks a rule, every inline handler, srcdoc and inline script, each a warning
   naming the Markdown file and line (later hooks never see them).
-- ``on_post_build`` (priority -100, after every other hook has written its files): scan the
-  site; each broken link is a warning naming the page and the link, so ``--strict`` fails.
+- ``on_post_build`` (priority -100, after every other concern has written its files, before
+  the PDFs): scan the site; each broken link is a warning naming the page and the link, so
+  ``--strict`` fails.
 """
 
 from __future__ import annotations
@@ -32,29 +34,32 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from briefing.build import LinksState
+from briefing.build import of as build_of
 from briefing.citations import bibtex_adapter as _bibtex_adapter
+from briefing.common.log import logger
 from briefing.common.order import source_label
-from briefing.config import options as plugin_options
 from briefing.links import external as _linkcheck
 from briefing.links import scan as _sitelinks
 from briefing.links.config import LinksConfig
 from briefing.publication import print_edition
 
-log = get_plugin_logger("check_links")
-
-_options: LinksConfig | None = None
-_names: dict[str, str] = {}  # site path of each page -> its Markdown source, this build
-_unparsable: list[tuple[str, str, str]] = []  # (tag, url, error) taken out of the page being converted
+log = logger("links")
 
 
 class _UnparsableLinks(Treeprocessor):
     """Before MkDocs rewrites the links of a converted page (its treeprocessor "relpath", at
     priority 0), turn each <a href>/<img src> that urlsplit cannot parse into a <span> of its
-    text (or alt text), and note it."""
+    text (or alt text), and note it (in the build's ``LinksState``, which the extension is
+    given anew in every build)."""
+
+    def __init__(self, md, state: LinksState):
+        super().__init__(md)
+        self.state = state
 
     def run(self, root):
         for element in root.iter():
@@ -65,7 +70,7 @@ class _UnparsableLinks(Treeprocessor):
             try:
                 urlsplit(url)
             except ValueError as error:
-                _unparsable.append((element.tag, url, str(error)))
+                self.state.unparsable.append((element.tag, url, str(error)))
                 # MkDocs expects every <a> and <img> to hold its URL: keep the text, not the element.
                 text = element.text if element.tag == "a" else element.get("alt")
                 element.attrib.clear()
@@ -74,46 +79,49 @@ class _UnparsableLinks(Treeprocessor):
 
 
 class UnparsableLinks(Extension):
+    def __init__(self, state: LinksState):
+        super().__init__()
+        self.state = state
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        md.treeprocessors.register(_UnparsableLinks(md), "briefing_unparsable_links", 1)
+        md.treeprocessors.register(_UnparsableLinks(md, self.state), "briefing_unparsable_links", 1)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _options
-    _names.clear()
-    _unparsable.clear()
-    if not any(isinstance(ext, UnparsableLinks) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(UnparsableLinks())
-    _options = plugin_options(config).links
+    state = build_of(config).links
+    config.markdown_extensions[:] = [ext for ext in config.markdown_extensions if not isinstance(ext, UnparsableLinks)]
+    config.markdown_extensions.append(UnparsableLinks(state))
+    state.options = build_of(config).options.links
     try:
-        if _options.external != "off":
-            _linkcheck.report_path(_options.report, _config_dir(config), Path(config.site_dir))
+        if state.options.external != "off":
+            _linkcheck.report_path(state.options.report, _config_dir(config), Path(config.site_dir))
     except ValueError as error:
         raise ConfigurationError(f"{config.config_file_path}: {error}") from error
     return config
 
 
+@event_priority(-100)  # after every concern that adds files (the series' pages, downloads)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    _names.clear()
-    _names.update(_linkcheck.page_names(files, config))
+    build_of(config).links.names = _linkcheck.page_names(files, config)
     return files
 
 
 @event_priority(100)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    _unparsable.clear()  # what the next conversion takes out is this page's
+    build_of(config).links.unparsable.clear()  # what the next conversion takes out is this page's
     return markdown
 
 
 @event_priority(-100)
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Take refused URLs, handlers and inline scripts out of the page, naming each."""
+    state = build_of(config).links
     source = page.file.content_string
     where = source_label(config, page.file.src_uri)
-    for _tag, url, error in _unparsable:
+    for _tag, url, error in state.unparsable:
         line = _sitelinks.source_line(source, url)
         log.warning(f"{where}:{line or '?'}: not a valid URL ({error}): fix the link: {url!r}")
-    _unparsable.clear()
+    state.unparsable.clear()
     cleaned, refused = _sitelinks.police_content(html, _sitelinks.Base.from_site_url(config.site_url))
     for item in refused:
         line = _sitelinks.source_line(source, item.what)
@@ -146,21 +154,22 @@ def on_post_build(config: MkDocsConfig) -> None:
     it); links to the PDF lead to the file the PDF step writes next, or, when it will not
     render it (a strict build that has already failed), are not checked, said once."""
     started = time.perf_counter()
+    state = build_of(config).links
     site_dir = Path(config.site_dir)
     scans = _sitelinks.scan_site(site_dir)
-    pdf, rendered = print_edition.planned_pdf(config)
-    expected = {pdf} if pdf else set()
-    check = _sitelinks.check_whole_site(site_dir, config.site_url, scans, expected)
-    for message in describe(check.problems, _names):
+    pdfs, rendered = print_edition.planned_pdfs(config)
+    check = _sitelinks.check_whole_site(site_dir, config.site_url, scans, pdfs)
+    for message in describe(check.problems, state.names):
         log.warning(message)
     # bench/bench_series.py reads this line (the check's share of a build)
     log.info(f"internal links: {len(scans)} pages, {check.links} links to {check.targets} distinct targets, "
              f"checked in {time.perf_counter() - started:.2f} s")
-    if pdf and not rendered and any(_links_to(pdf, scan) for scan in scans.values()):
-        log.info(f"links to {pdf} not checked: the PDF edition is not rendered in this build (this strict build "
-                 "has already failed; see the warnings above).")
-    if _options is not None and _options.external != "off":
-        check_external(config, scans, _options)
+    for pdf in sorted(pdfs):
+        if not rendered and any(_links_to(pdf, scan) for scan in scans.values()):
+            log.info(f"links to {pdf} not checked: the PDF edition is not rendered in this build (this strict build "
+                     "has already failed; see the warnings above).")
+    if state.options is not None and state.options.external != "off":
+        check_external(config, scans, state.options)
 
 
 def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
@@ -169,7 +178,7 @@ def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
     bib_files = _bibtex_adapter.bib_files(config) if _bibtex_adapter.PLUGIN_NAME in config.plugins else []
     sources = _linkcheck.merge(
         _linkcheck.collect_bib_urls(bib_files, base),
-        _linkcheck.collect_page_urls(scans, config.site_url, _names),
+        _linkcheck.collect_page_urls(scans, config.site_url, build_of(config).links.names),
     )
     try:
         import httpx  # noqa: F401 - fail early with the fix

@@ -131,3 +131,8 @@ def datapackage(*, name: str, title: str, note_url: str, author: str, date: str,
     if note_url:
         package["homepage"] = note_url
     return package
+
+
+def paths() -> list[str]:
+    """The files the downloads of one note are, from the note's folder (``data/timeline.csv``...)."""
+    return [f"{FOLDER}/{name}.{fmt}" for name in TABLES for fmt in ("csv", "json")] + [f"{FOLDER}/datapackage.json"]

@@ -2,50 +2,56 @@
 each derived from the note's text and checked against it; the author's paragraphs stay as
 they are (a timeline event's paragraph gets an empty mark to link to, nothing else).
 
-Authors write ``<!-- timeline -->`` where a page shows the timeline (the home page) and
-``<!-- chart: some-id -->`` where a chart stands, each alone on its line. The data files sit
-beside the note's figures file (``briefing: key_figures: file:``): ``timeline.yml`` and
-``charts.yml`` (names in ``briefing: pictures:``). A note's state is one ``NotePictures``,
-reached through ``note_pictures(config)`` (one note per site today).
+Authors write ``<!-- timeline -->`` where a page shows the timeline (the note's home page) and
+``<!-- chart: some-id -->`` where a chart stands, each alone on its line (shortcodes, expanded
+by the plugin's dispatcher: ``timeline`` and ``chart`` here). The data files sit beside the
+note's figures file: in a series ``docs/<note>/timeline.yml`` and ``charts.yml`` beside its
+index.md (each optional; names in ``briefing: pictures:``), in a site of plain pages beside
+``briefing: key_figures: file:``. Each note's state is its ``NoteBuild.pictures``
+(``briefing.pictures.state``); a timeline event's ``page`` is a file of its own note.
 
 Events, at priority 0 after the key figures' unless said:
-- ``on_config``: a new state; read and check both files.
+- ``on_files``: read and check each note's files (the notes are known: the series' on_files
+  runs at 100); a note's data files are not published as they are.
 - ``on_nav``: after the citations (100) and the key figures (0): find the paragraph each
   event points at, check its date and its source by the key figures' rule
-  (``briefing.key_figures.attribution``); check each chart's bars against the figures file
+  (``briefing.key_figures.attribution``); check each chart's bars against the note's figures
   (known figures, numbers, one measure and one unit) and draw it (Vega-Lite to SVG); find the
-  shortcodes of every page.
-- ``on_page_markdown``: expand the shortcodes from the templates in ``templates/``.
+  shortcodes of every page of the note.
+- The shortcodes ``timeline`` and ``chart`` (``timeline``, ``chart``): from the templates in
+  ``templates/``.
 - ``on_page_content``: the mark at the start of each event's paragraph.
 - ``on_page_context`` (100, after the citations put the notes in, before search indexes):
   the texts of the notes the timeline and the charts repeat, and the sources' short forms.
-- ``on_post_build``: write the data downloads (CSV, JSON, ``datapackage.json``) into ``data/``.
+- ``on_post_build``: write each note's data downloads (CSV, JSON, ``datapackage.json``) into
+  ``data/`` under the note's folder (a site of plain pages: ``data/`` at its root).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
+from briefing.build import SITE, Build, NoteBuild
 from briefing.build import of as build_of
 from briefing.citations import bibtex_adapter as adapter
 from briefing.citations import library as lib
 from briefing.citations import notes as _notes
 from briefing.citations import render as citations
-from briefing.common.order import reading_order, source_label
-from briefing.config import options as plugin_options
+from briefing.common.log import logger
+from briefing.common.order import source_label
+from briefing.common.shortcodes import Expansion, Shortcode
 from briefing.key_figures import attribution
 from briefing.key_figures import figures as kf
 from briefing.key_figures import render as key_figures
@@ -54,8 +60,9 @@ from briefing.pictures import downloads as dl
 from briefing.pictures import quantities as q
 from briefing.pictures import timeline as tl
 from briefing.pictures.records import FiguresFileError
+from briefing.pictures.state import NotePictures, PlacedEvent
 
-log = get_plugin_logger("pictures")
+log = logger("pictures")
 
 TIMELINE_RE = re.compile(r"^[ \t]{0,3}<!--[ \t]*timeline[ \t]*-->[ \t]*$")
 TIMELINE_LOOKALIKE_RE = re.compile(r"<!--\s*time[\s_-]*line\b[^\n]*?(?:-->|$)", re.I)
@@ -64,61 +71,26 @@ TIMELINE_LOOKALIKE_RE = re.compile(r"<!--\s*time[\s_-]*line\b[^\n]*?(?:-->|$)", 
 _COPY_OPEN, _COPY_CLOSE = "\ue007", "\ue008"
 
 
-@dataclass
-class PlacedEvent:
-    """An event and the paragraph that states it."""
-
-    event: tl.Event
-    page: str  # src_uri
-    prefix: str  # what the rendered paragraph's text begins with
-    note: _notes.Note | None  # the note whose marker next follows the date (None: the author's own)
-    chapter: str  # the page's title
+def pictured(build: Build) -> list[NoteBuild]:
+    """The notes that may have pictures: every note of a series; a plain site's pages (SITE)."""
+    return [note for key, note in build.notes.items() if key != SITE or build.series is None]
 
 
-@dataclass
-class NotePictures:
-    """What one build knows of one note's pictures (``note_pictures``)."""
-
-    folder: Path  # the folder of the note's figures file, where its data files are
-    timeline_where: str = ""  # the timeline file as messages name it ("" when there is none)
-    events: list[tl.Event] = field(default_factory=list)
-    placed: dict[str, PlacedEvent] = field(default_factory=dict)  # event id -> where it is stated
-    timeline_page: str | None = None  # src_uri of the page with <!-- timeline -->
-    charts_where: str = ""
-    charts: dict[str, ch.Chart] = field(default_factory=dict)
-    points: dict[str, list[ch.Point]] = field(default_factory=dict)  # chart id -> its bars, checked
-    svgs: dict[str, str] = field(default_factory=dict)  # chart id -> its SVG for the page
-    chart_pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # chart id -> (src_uri, line)
-    home: str | None = None  # src_uri of the note's home page (first in reading order)
-    marks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # src_uri -> (mark id, prefix)
-    copies: dict[str, list[_notes.Note]] = field(default_factory=dict)  # src_uri -> notes repeated there
-    files: Files | None = None  # this build's files (on_nav), for links between pages
-
-
-def _folder(config: MkDocsConfig) -> Path:
-    base = Path(config.config_file_path).resolve().parent
-    return (base / plugin_options(config).key_figures.file).resolve().parent
-
-
-def note_pictures(config: MkDocsConfig) -> NotePictures:
-    """The pictures of the note being built (one per site today; issue 13 keys them by note)."""
-    state = build_of(config).pictures
-    if "note" not in state:
-        state["note"] = NotePictures(_folder(config))
-    return state["note"]
+def note_folder(note: NoteBuild) -> str:
+    """The note's folder in the site ("" for a site of plain pages), with its slash."""
+    return f"{note.key}/" if note.key != SITE else ""
 
 
 def _display(config: MkDocsConfig, path: Path) -> str:
     return kf.display_path(path, Path(config.config_file_path).resolve().parent)
 
 
-@event_priority(0)
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    build_of(config).pictures.clear()
-    note = note_pictures(config)
-    options = plugin_options(config).pictures
-    for name, loader, kind in ((options.timeline, tl.load, "timeline"), (options.charts, ch.load, "charts")):
-        path = note.folder / name
+def load_pictures(pictures: NotePictures, folder: Path, config: MkDocsConfig, timeline_name: str,
+                  charts_name: str) -> None:
+    """Read and check a note's timeline and charts files (either may be absent) into ``pictures``."""
+    pictures.folder = folder
+    for name, loader, kind in ((timeline_name, tl.load, "timeline"), (charts_name, ch.load, "charts")):
+        path = folder / name
         if not path.is_file():
             continue
         where = _display(config, path)
@@ -129,10 +101,25 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         for problem in problems:
             log.warning(str(problem))
         if kind == "timeline":
-            note.timeline_where, note.events = where, loaded
+            pictures.timeline_where, pictures.events = where, loaded
         else:
-            note.charts_where, note.charts = where, {chart.id: chart for chart in loaded}
-    return config
+            pictures.charts_where, pictures.charts = where, {chart.id: chart for chart in loaded}
+
+
+@event_priority(0)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Each note's timeline and charts (after the key figures: the same folder); in a series a
+    note's data files are not published as they are (the downloads are made from them)."""
+    build = build_of(config)
+    options = build.options.pictures
+    for note in pictured(build):
+        folder = key_figures.figures_file(build, note).parent
+        load_pictures(note.pictures, folder, config, options.timeline, options.charts)
+        if note.record is not None:
+            for name in (options.timeline, options.charts):
+                if (data := files.get_file_from_path(f"{note.key}/{name}")) is not None:
+                    files.remove(data)
+    return files
 
 
 # ----------------------------------------------------------------------------- on_nav: checks
@@ -179,64 +166,65 @@ def section_of(body: str, line: int) -> str | None:
     return headings[-1].group(1).strip() if headings else None
 
 
-def _check_events(note: NotePictures, pages: dict, titles: dict, config: MkDocsConfig, bib_keys,
-                  home: str | None) -> None:
-    for event in note.events:
+def _check_events(pictures: NotePictures, note: NoteBuild, pages: dict, titles: dict, config: MkDocsConfig,
+                  bib_keys) -> None:
+    folder = note_folder(note)
+    for event in pictures.events:
         file = pages.get(event.page)
         if file is None:
             known = ", ".join(sorted(pages))
-            log.warning(f"{note.timeline_where}:{event.lines['page']}: event {event.id!r}: no page {event.page!r} "
-                        f"under {Path(config.docs_dir).name}/ (pages: {known})")
+            log.warning(f"{pictures.timeline_where}:{event.lines['page']}: event {event.id!r}: no page {event.page!r} "
+                        f"under {Path(config.docs_dir).name}/{folder} (pages: {known})")
             continue
         source = file.content_string
         body, _meta = get_data(source)
         offset = kf.body_offset(source, body)
         rel = source_label(config, file.src_uri)
-        paragraph, source_note, problems = check_event(event, body, offset, _notes.current.on_page(file.src_uri),
-                                                       rel, note.timeline_where, bib_keys)
+        paragraph, source_note, problems = check_event(event, body, offset, note.citations.on_page(file.src_uri),
+                                                       rel, pictures.timeline_where, bib_keys)
         for problem in problems:
             log.warning(problem)
         if paragraph is not None and not problems:
             title = titles.get(file.src_uri) or kf.title_of(body) or file.src_uri
-            if file.src_uri == home:  # the home page's name says less than its section ("Abstract")
+            if file.src_uri == pictures.home:  # the home page's name says less than its section ("Abstract")
                 title = section_of(body, paragraph.first) or title
             placed = PlacedEvent(event, file.src_uri, tl.prefix_of(paragraph), source_note, title)
-            note.placed[event.id] = placed
-            note.marks.setdefault(file.src_uri, []).append((event.anchor, placed.prefix))
+            pictures.placed[event.id] = placed
+            pictures.marks.setdefault(file.src_uri, []).append((event.anchor, placed.prefix))
 
 
-def _check_charts(note: NotePictures, svg_cache: Path | None = None) -> None:
-    figures, _placements, figures_where = key_figures.known()
-    for chart in note.charts.values():
-        points, problems = ch.check(chart, figures, note.charts_where, figures_where)
+def _check_charts(pictures: NotePictures, figures: kf.FiguresState, svg_cache: Path | None = None) -> None:
+    for chart in pictures.charts.values():
+        points, problems = ch.check(chart, figures.figures, pictures.charts_where, figures.where)
         for problem in problems:
             log.warning(problem)
         if problems or not points:
             continue
-        note.points[chart.id] = points
+        pictures.points[chart.id] = points
         try:
             svg = ch.render_svg(ch.spec(chart, points), svg_cache)
         except Exception as error:  # vl-convert reports a bad specification as a ValueError
-            raise PluginError(f"{note.charts_where}:{chart.line}: chart {chart.id!r} could not be drawn: {error}") \
+            raise PluginError(f"{pictures.charts_where}:{chart.line}: chart {chart.id!r} could not be drawn: {error}") \
                 from error
-        note.svgs[chart.id] = ch.accessible_svg(svg, chart.id, chart.title, chart.description)
+        pictures.svgs[chart.id] = ch.accessible_svg(svg, chart.id, chart.title, chart.description)
 
 
-def _find_shortcodes(note: NotePictures, file, rel: str) -> None:
+def _find_shortcodes(pictures: NotePictures, file, rel: str, config: MkDocsConfig) -> None:
     source = file.content_string
     body, _meta = get_data(source)
     offset = kf.body_offset(source, body)
     masked = kf.mask_code(body).splitlines()
+    pictures.scanned.add(file.src_uri)
     for number, line in enumerate(masked, start=1):
         if TIMELINE_RE.match(line):
-            if note.timeline_page is not None:
+            if pictures.timeline_page is not None:
                 log.warning(f"{rel}:{number + offset}: a second <!-- timeline --> (the first is on "
-                            f"{note.timeline_page}): show the timeline once")
-            elif not note.timeline_where:
+                            f"{pictures.timeline_page}): show the timeline once")
+            elif not pictures.timeline_where:
                 log.warning(f"{rel}:{number + offset}: <!-- timeline --> but no timeline file: write "
-                            f"{_display_name(note, 'timeline.yml')} (README: 'Add a timeline event')")
+                            f"{_expected(pictures, config, 'timeline')} (README: 'Add a timeline event')")
             else:
-                note.timeline_page = file.src_uri
+                pictures.timeline_page = file.src_uri
         elif "<!--" in line and TIMELINE_LOOKALIKE_RE.search(line) and not TIMELINE_RE.match(line):
             log.warning(f"{rel}:{number + offset}: malformed shortcode {line.strip()!r}: write <!-- timeline --> "
                         "alone on its line")
@@ -245,41 +233,46 @@ def _find_shortcodes(note: NotePictures, file, rel: str) -> None:
         log.warning(f"{rel}:{number + offset}: malformed shortcode {text!r}: write <!-- chart: some-id --> "
                     "(an id of the charts file) alone on its line")
     for number, chart_id in found:
-        if chart_id not in note.charts:
-            known = ", ".join(sorted(note.charts)) or "none"
+        if chart_id not in pictures.charts:
+            known = ", ".join(sorted(pictures.charts)) or "none"
             log.warning(f"{rel}:{number + offset}: unknown chart {chart_id!r}: no chart with that id in "
-                        f"{note.charts_where or _display_name(note, 'charts.yml')} (known: {known})")
-        elif chart_id in note.chart_pages:
-            page, line = note.chart_pages[chart_id]
+                        f"{pictures.charts_where or _expected(pictures, config, 'charts')} (known: {known})")
+        elif chart_id in pictures.chart_pages:
+            page, line = pictures.chart_pages[chart_id]
             log.warning(f"{rel}:{number + offset}: chart {chart_id!r} is already shown at {page}:{line}: show it once")
         else:
-            note.chart_pages[chart_id] = (rel, number + offset)
+            pictures.chart_pages[chart_id] = (rel, number + offset)
 
 
-def _display_name(note: NotePictures, name: str) -> str:
-    return (note.folder / name).as_posix()
+def _expected(pictures: NotePictures, config: MkDocsConfig, kind: str) -> str:
+    """Where the note's timeline or charts file would be, as messages name it."""
+    options = build_of(config).options.pictures
+    return _display(config, pictures.folder / (options.timeline if kind == "timeline" else options.charts))
 
 
 @event_priority(0)
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    note = note_pictures(config)
-    note.files = files
+    build = build_of(config)
     bib_keys = set(adapter.bib_data(config).entries)
-    ordered = reading_order(nav, files)
-    pages = {file.src_uri: file for file in ordered}
     titles = {page.file.src_uri: page.title for page in nav.pages}
-    note.home = ordered[0].src_uri if ordered else None  # the note's home page: first in reading order
-    _check_events(note, pages, titles, config, bib_keys, note.home)
-    _check_charts(note, Path(config.config_file_path).resolve().parent / ".cache" / "plugin" / "charts")
-    for file in ordered:
-        _find_shortcodes(note, file, source_label(config, file.src_uri))
-    if note.events and note.timeline_page is None:
-        log.warning(f"{note.timeline_where}:1: the timeline is shown nowhere: add <!-- timeline --> on its own line "
-                    "to the note's home page")
-    for chart in note.charts.values():
-        if chart.id not in note.chart_pages:
-            log.warning(f"{note.charts_where}:{chart.line}: chart {chart.id!r} is shown nowhere: add "
-                        f"<!-- chart: {chart.id} --> where it belongs (after the paragraph that states its figures)")
+    svg_cache = Path(config.config_file_path).resolve().parent / ".cache" / "plugin" / "charts"
+    for note in pictured(build):
+        pictures, folder = note.pictures, note_folder(note)
+        ordered = [files.get_file_from_path(src) for src in note.pages]
+        pages = {file.src_uri.removeprefix(folder): file for file in ordered}  # as the timeline names them
+        pictures.home = note.home or (ordered[0].src_uri if ordered else None)
+        _check_events(pictures, note, pages, titles, config, bib_keys)
+        _check_charts(pictures, note.figures, svg_cache)
+        for file in ordered:
+            _find_shortcodes(pictures, file, source_label(config, file.src_uri), config)
+        if pictures.events and pictures.timeline_page is None:
+            log.warning(f"{pictures.timeline_where}:1: the timeline is shown nowhere: add <!-- timeline --> on its "
+                        "own line to the note's home page")
+        for chart in pictures.charts.values():
+            if chart.id not in pictures.chart_pages:
+                log.warning(f"{pictures.charts_where}:{chart.line}: chart {chart.id!r} is shown nowhere: add "
+                            f"<!-- chart: {chart.id} --> where it belongs (after the paragraph that states its "
+                            "figures)")
     return nav
 
 
@@ -314,20 +307,24 @@ class NoteRefs:
 
 
 def download_links(config: MkDocsConfig, page: Page) -> list[dict]:
-    """The data downloads, as links from ``page`` (none when the build writes none)."""
-    options = plugin_options(config).pictures
-    if not options.downloads:
+    """The data downloads of ``page``'s note, as links from ``page`` (none when the build writes
+    none: downloads off, or a page of no note)."""
+    build = build_of(config)
+    note = build.note_of(page.file.src_uri)
+    if not build.options.pictures.downloads or (note.key == SITE and build.series is not None):
         return []
+    folder = note_folder(note) + dl.FOLDER
     names = [("Key figures", "key-figures"), ("Timeline", "timeline")]
-    links = [{"text": f"{title} ({fmt.upper()})", "href": get_relative_url(f"{dl.FOLDER}/{name}.{fmt}", page.file.url),
+    links = [{"text": f"{title} ({fmt.upper()})", "href": get_relative_url(f"{folder}/{name}.{fmt}", page.file.url),
               "type": "text/csv" if fmt == "csv" else "application/json"}
              for title, name in names for fmt in ("csv", "json")]
     links.append({"text": "Data package (datapackage.json)", "type": "application/json",
-                  "href": get_relative_url(f"{dl.FOLDER}/datapackage.json", page.file.url)})
+                  "href": get_relative_url(f"{folder}/datapackage.json", page.file.url)})
     return links
 
 
-def event_context(placed: PlacedEvent, page: Page, files: Files, refs: NoteRefs, previous: tl.Event | None) -> dict:
+def event_context(placed: PlacedEvent, page: Page, files: Files, refs: NoteRefs, previous: tl.Event | None,
+                  site: _notes.SiteNotes) -> dict:
     event = placed.event
     return {
         "id": event.id,
@@ -336,7 +333,7 @@ def event_context(placed: PlacedEvent, page: Page, files: Files, refs: NoteRefs,
         "attribution": event.attribution,
         "own": placed.note is None,
         "marker": refs.marker(placed.note),
-        "source_html": None if placed.note is None else Markup(_notes.current.short_form_token(event.source)),
+        "source_html": None if placed.note is None else Markup(site.short_form_token(event.source)),
         "href": _notes.href(placed.page, event.anchor, page, files),
         "chapter": placed.chapter,
         "gap": gap(previous, event),
@@ -352,25 +349,27 @@ def gap(previous: tl.Event | None, event: tl.Event) -> int:
     return 0 if years <= 0 else 1 if years <= 2 else 2 if years <= 5 else 3 if years <= 10 else 4
 
 
-def timeline_html(note: NotePictures, page: Page, config: MkDocsConfig, files: Files) -> str:
-    placed = [note.placed[e.id] for e in tl.sorted_events(note.events) if e.id in note.placed]
+def timeline_html(note: NoteBuild, page: Page, config: MkDocsConfig, files: Files) -> str:
+    pictures = note.pictures
+    placed = [pictures.placed[e.id] for e in tl.sorted_events(pictures.events) if e.id in pictures.placed]
     refs = NoteRefs("timeline", page, files)
     events, previous = [], None
     for item in placed:
-        events.append(event_context(item, page, files, refs, previous))
+        events.append(event_context(item, page, files, refs, previous, note.citations))
         previous = item.event
-    note.copies.setdefault(page.file.src_uri, []).extend(refs.repeated)
+    pictures.copies.setdefault(page.file.src_uri, []).extend(refs.repeated)
     template = build_of(config).theme.template("partials/pictures/timeline.html")
     return template.render(events=events, notes=refs.notes(), downloads=download_links(config, page)).strip()
 
 
-def chart_context(chart: ch.Chart, points: list[ch.Point], svg: str, page: Page, files: Files) -> dict:
-    _figures, placements, _where = key_figures.known()
+def chart_context(chart: ch.Chart, points: list[ch.Point], svg: str, page: Page, files: Files,
+                  note: NoteBuild) -> dict:
+    placements, site = note.figures.placements, note.citations
     refs = NoteRefs(f"chart-{chart.id}", page, files)
     rows, sources = [], {}
     for point in points:
         placement = placements.get(point.figure.id)
-        found = next((n for n in _notes.current.on_page(placement.page) if n.number == placement.note), None) \
+        found = next((n for n in site.on_page(placement.page) if n.number == placement.note), None) \
             if placement and placement.note else None
         if found is not None:
             sources.setdefault(found.number, {"note": found, "key": point.figure.source})
@@ -380,7 +379,7 @@ def chart_context(chart: ch.Chart, points: list[ch.Point], svg: str, page: Page,
                      "own": found is None, "note": found.number if found else None,
                      "href": _notes.href(placement.page, placement.anchor, page, files) if placement else None,
                      "chapter": placement.chapter if placement else ""})
-    cited = [{"marker": refs.marker(s["note"]), "source_html": Markup(_notes.current.short_form_token(s["key"]))}
+    cited = [{"marker": refs.marker(s["note"]), "source_html": Markup(site.short_form_token(s["key"]))}
              for _number, s in sorted(sources.items())]
     return {"id": chart.id, "title": chart.title, "description": chart.description, "caption": chart.caption,
             "mixed": chart.mixed, "svg": Markup(svg), "rows": rows, "sources": cited,
@@ -388,39 +387,48 @@ def chart_context(chart: ch.Chart, points: list[ch.Point], svg: str, page: Page,
             "approximate": any(p.quantity.approximate for p in points)}
 
 
-def _replace_lines(markdown: str, edits: list[tuple[int, str]]) -> str:
-    lines = markdown.splitlines()
-    for index, html in sorted(edits, reverse=True):
-        lines[index: index + 1] = ["", html, ""]
-    return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
+def _of_no_note(code: Shortcode, expansion: Expansion, pictures: NotePictures, page: Page) -> bool:
+    """A picture's shortcode on a page whose note on_nav did not read (a page of no note)."""
+    if page.file.src_uri in pictures.scanned:
+        return False
+    expansion.problem(code, f"{code.text} on a page of no note: a timeline or a chart stands on a page of the "
+                            "note whose files hold it")
+    return True
 
 
-@event_priority(0)
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    note = note_pictures(config)
-    masked = kf.mask_code(markdown).splitlines()
-    edits: list[tuple[int, str]] = []
-    for index, line in enumerate(masked):
-        if TIMELINE_RE.match(line):
-            html = timeline_html(note, page, config, files) if note.timeline_page == page.file.src_uri else ""
-            edits.append((index, html))
-        elif match := ch.SHORTCODE_RE.match(line):
-            chart_id = match.group("id")
-            if chart_id in note.svgs and note.chart_pages.get(chart_id, ("", 0))[0] == source_label(
-                    config, page.file.src_uri):
-                context = chart_context(note.charts[chart_id], note.points[chart_id], note.svgs[chart_id], page, files)
-                note.copies.setdefault(page.file.src_uri, []).extend(context["refs"].repeated)
-                html = build_of(config).theme.template("partials/pictures/chart.html").render(chart=context).strip()
-            else:
-                html = ""  # reported in on_nav
-            edits.append((index, html))
-    return _replace_lines(markdown, edits) if edits else markdown
+def timeline(code: Shortcode, expansion: Expansion, page: Page, config: MkDocsConfig) -> str:
+    """``<!-- timeline -->``: the note's timeline, on the one page that shows it."""
+    build = build_of(config)
+    note = build.note_of(page.file.src_uri)
+    if code.argument:
+        return expansion.markdown[code.start:code.end]  # malformed: reported in on_nav
+    if _of_no_note(code, expansion, note.pictures, page) or note.pictures.timeline_page != page.file.src_uri:
+        return ""
+    return "\n" + timeline_html(note, page, config, build.citations.files) + "\n"
+
+
+def chart(code: Shortcode, expansion: Expansion, page: Page, config: MkDocsConfig) -> str:
+    """``<!-- chart: id -->``: the chart, where the note's text places it."""
+    build = build_of(config)
+    note = build.note_of(page.file.src_uri)
+    pictures, chart_id = note.pictures, code.argument
+    if not ch.SHORTCODE_RE.match(expansion.markdown[code.start:code.end]):
+        return expansion.markdown[code.start:code.end]  # malformed: reported in on_nav
+    if _of_no_note(code, expansion, pictures, page):
+        return ""
+    if chart_id not in pictures.svgs or pictures.chart_pages.get(chart_id, ("", 0))[0] != source_label(
+            config, page.file.src_uri):
+        return ""  # reported in on_nav
+    context = chart_context(pictures.charts[chart_id], pictures.points[chart_id], pictures.svgs[chart_id], page,
+                            build.citations.files, note)
+    pictures.copies.setdefault(page.file.src_uri, []).extend(context["refs"].repeated)
+    return "\n" + build.theme.template("partials/pictures/chart.html").render(chart=context).strip() + "\n"
 
 
 @event_priority(0)
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The mark each event links to, at the start of the paragraph that states it."""
-    marks = note_pictures(config).marks.get(page.file.src_uri)
+    marks = build_of(config).note_of(page.file.src_uri).pictures.marks.get(page.file.src_uri)
     if not marks:
         return html
     html, missing = tl.mark_paragraphs(html, marks)
@@ -435,29 +443,28 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
     """The repeated notes' texts (with the links the page's own notes have) and the short forms."""
     if not page.content:
         return context
-    copies = {n.number: n for n in note_pictures(config).copies.get(page.file.src_uri, [])}
+    build = build_of(config)
+    note = build.note_of(page.file.src_uri)
+    site = note.citations
+    copies = {n.number: n for n in note.pictures.copies.get(page.file.src_uri, [])}
     if copies:
-        files = _files_of(config)
+        files = build.citations.files
 
         def text(number: int) -> str:
             found = copies[number]
             links = "".join(str(Markup(' <a class="note-link" href="{}" aria-label="{}">{}</a>').format(
-                link["href"], link["label"], link["text"])) for link in citations.note_links(found, page, files))
+                link["href"], link["label"], link["text"])) for link in citations.note_links(found, site, page, files))
             return found.html + links
 
         page.content = lib.replace_numbered_tokens(page.content, _COPY_OPEN, _COPY_CLOSE, text)
-    page.content = _notes.current.replace_short_form_tokens(
+    page.content = site.replace_short_form_tokens(
         page.content, lambda key, short: kf.strip_links(short) if short else str(escape(key)))
     return context
 
 
-def _files_of(config: MkDocsConfig) -> Files:
-    return note_pictures(config).files
-
-
 # ----------------------------------------------------------------------------- downloads
-def figure_rows(config: MkDocsConfig, site_url: str) -> list[dict]:
-    figures, placements, _where = key_figures.known()
+def figure_rows(note: NoteBuild, files: Files, site_url: str) -> list[dict]:
+    figures, placements = note.figures.figures, note.figures.placements
     ordered = sorted((f for f in figures.values() if f.id in placements), key=lambda f: placements[f.id].order)
     rows = []
     for figure in ordered:
@@ -468,58 +475,56 @@ def figure_rows(config: MkDocsConfig, site_url: str) -> list[dict]:
             "number": quantity.integer if quantity else None, "unit": quantity.unit if quantity else None,
             "qualifier": quantity.qualifier if quantity else None, "period": figure.period,
             "attribution": figure.attribution, "as_of": figure.as_of, "source_key": figure.source,
-            "source_note": placement.note, "source": _plain_short_form(figure.source) if placement.note else None,
-            "chapter": placement.chapter, "url": _page_url(config, site_url, placement.page, placement.anchor),
+            "source_note": placement.note,
+            "source": _plain_short_form(note, figure.source) if placement.note else None,
+            "chapter": placement.chapter, "url": _page_url(files, site_url, placement.page, placement.anchor),
         })
     return rows
 
 
-def event_rows(config: MkDocsConfig, site_url: str) -> list[dict]:
-    note = note_pictures(config)
+def event_rows(note: NoteBuild, files: Files, site_url: str) -> list[dict]:
+    pictures = note.pictures
     rows = []
-    for event in tl.sorted_events(note.events):
-        placed = note.placed.get(event.id)
+    for event in tl.sorted_events(pictures.events):
+        placed = pictures.placed.get(event.id)
         if placed is None:
             continue
         rows.append({
             "id": event.id, "date": event.date, "start": event.start, "end": event.end, "label": event.label,
             "attribution": event.attribution, "source_key": event.source,
             "source_note": placed.note.number if placed.note else None,
-            "source": _plain_short_form(event.source) if placed.note else None, "chapter": placed.chapter,
-            "url": _page_url(config, site_url, placed.page, event.anchor),
+            "source": _plain_short_form(note, event.source) if placed.note else None, "chapter": placed.chapter,
+            "url": _page_url(files, site_url, placed.page, event.anchor),
         })
     return rows
 
 
-def _plain_short_form(key: str) -> str:
-    return lib.strip_tags(_notes.current.short_forms.get(key, key))
+def _plain_short_form(note: NoteBuild, key: str) -> str:
+    return lib.strip_tags(note.citations.short_forms.get(key, key))
 
 
-def _page_url(config: MkDocsConfig, site_url: str, src_uri: str, anchor: str) -> str:
-    file = _files_of(config).get_file_from_path(src_uri)
+def _page_url(files: Files, site_url: str, src_uri: str, anchor: str) -> str:
+    file = files.get_file_from_path(src_uri)
     return f"{site_url}{file.url}#{anchor}" if site_url else f"{file.url}#{anchor}"
 
 
-def _sources(rows: list[dict], config: MkDocsConfig) -> list[dl.Source]:
+def _sources(rows: list[dict], note: NoteBuild, config: MkDocsConfig) -> list[dl.Source]:
     entries = adapter.bib_data(config).entries
     keys = list(dict.fromkeys(row["source_key"] for row in rows if row.get("source_note")))
-    return [dl.Source(lib.strip_tags(_notes.current.short_forms.get(key, key)),
-                      str(entries[key].fields.get("url", "")) if key in entries else "") for key in keys]
+    return [dl.Source(_plain_short_form(note, key), str(entries[key].fields.get("url", "")) if key in entries else "")
+            for key in keys]
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    """Write the data downloads: the key figures and the timeline, as CSV and JSON, and the
-    data package that describes them."""
-    from briefing.publication import meta as publication_meta
-
-    if not plugin_options(config).pictures.downloads:
-        return
-    pub = publication_meta.publication()
-    site_url = pub.url if pub is not None else (config.site_url or "")
-    figure_data, event_data = figure_rows(config, site_url), event_rows(config, site_url)
+def write_downloads(note: NoteBuild, config: MkDocsConfig, files: Files) -> None:
+    """One note's data downloads: its key figures and its timeline, as CSV and JSON, and the
+    data package that describes them, in ``data/`` under the note's folder."""
+    pub = note.publication
+    site_url = pub.site_url if pub is not None else (config.site_url or "")
+    note_url = pub.url if pub is not None else site_url
+    figure_data, event_data = figure_rows(note, files, site_url), event_rows(note, files, site_url)
     if not figure_data and not event_data:
         return
-    folder = Path(config.site_dir) / dl.FOLDER
+    folder = Path(config.site_dir) / note_folder(note) / dl.FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in (("key-figures", figure_data), ("timeline", event_data)):
         columns = dl.TABLES[name]
@@ -527,9 +532,18 @@ def on_post_build(config: MkDocsConfig) -> None:
         (folder / f"{name}.json").write_text(dl.to_json(rows, columns), encoding="utf-8")
     title = pub.title if pub is not None else config.site_name
     package = dl.datapackage(
-        name=(pub.slug if pub is not None else "note") + "-data", title=title, note_url=site_url,
+        name=(pub.slug if pub is not None else "note") + "-data", title=title, note_url=note_url,
         author=pub.author_display if pub is not None else (config.site_author or ""),
         date=pub.date_text if pub is not None else "", rights=pub.rights if pub is not None else None,
-        sources=[dl.Source(title, site_url), *_sources(figure_data + event_data, config)])
+        sources=[dl.Source(title, note_url), *_sources(figure_data + event_data, note, config)])
     (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n",
                                              encoding="utf-8")
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Every note's data downloads (before the link check reads the site)."""
+    build = build_of(config)
+    if not build.options.pictures.downloads:
+        return
+    for note in pictured(build):
+        write_downloads(note, config, build.citations.files)

@@ -1,5 +1,7 @@
-"""The publication's options: the note's own record and its print edition and PDF
-(``plugins: - briefing: publication:`` in mkdocs.yml)."""
+"""The publication's options: each note's print edition and PDF, and whether this build is the
+one to publish (``plugins: - briefing: publication:`` in mkdocs.yml). The records themselves
+are not options: a note's is its index.md's front matter (``briefing.series.record``), the
+series' is ``briefing: series:``."""
 
 from __future__ import annotations
 
@@ -8,28 +10,30 @@ from mkdocs.config.base import Config
 
 from briefing.common.options import Positive
 
-
-class AuthorConfig(Config):
-    given = c.Type(str)  # given names, as printed: "Jane Q."
-    family = c.Type(str)  # family name: "Smith"
-    honorific = c.Optional(c.Type(str))  # shown before the name on the site only: "Dr"
-    affiliation = c.Type(str)  # the author's institution, for citation_author_institution and CITATION.cff
+MOVED = ("a note's record is the note: its index.md's front matter under note: (README 'Add a note'); the series' "
+         "is briefing.series. Remove it here")
 
 
 class PublicationConfig(Config):
-    """The note's record: ``plugins: - briefing: publication:`` in mkdocs.yml."""
+    """``plugins: - briefing: publication:`` in mkdocs.yml."""
 
-    title = c.Type(str)  # the note's title, as on its title page
-    author = c.SubConfig(AuthorConfig)
-    series = c.Type(str)  # "Research Note Series"
-    number = c.Type(str)  # the paper's number in the series, as text: "2"
-    date = c.Type(str)  # publication date: "YYYY", "YYYY-MM" or "YYYY-MM-DD" (quote it in YAML)
-    publisher = c.Type(str)  # the issuing body
-    place = c.Optional(c.Type(str))  # place of publication, for the Chicago entry
-    language = c.Type(str, default="en")
-    url = c.Optional(c.Type(str))  # the note's address; leave unset to use site_url
-    rights = c.Optional(c.Type(str))  # the rights statement the note itself makes (footer, colophon, DC.rights)
-    deploy = c.Type(bool, default=False)  # a build to publish: a placeholder address fails it (deploy.yml sets it)
-    pdf = c.Type(bool, default=True)  # build the PDF edition during `mkdocs build`
-    pdf_when_serving = c.Type(bool, default=False)  # also on every rebuild of `mkdocs serve` (about 2 s each)
-    pdf_timeout = Positive((int, float), default=60)  # seconds the PDF may take (> 0); stopped there (a strict failure)
+    # A build to publish: a placeholder address, or a CITATION.cff that disagrees, fails it
+    # (deploy.yml sets it through BRIEFING_DEPLOY).
+    deploy = c.Type(bool, default=False)
+    # Build each note's PDF edition during `mkdocs build` (about 2 s a note).
+    pdf = c.Type(bool, default=True)
+    # Build the PDFs on every rebuild of `mkdocs serve` too.
+    pdf_when_serving = c.Type(bool, default=False)
+    # Seconds a PDF may take (> 0); it is stopped there, and a strict build fails.
+    pdf_timeout = Positive((int, float), default=60)
+    # The record's fields before the series (issue 13): a warning saying where they went.
+    title = c.Deprecated(message=MOVED)
+    author = c.Deprecated(message=MOVED)
+    series = c.Deprecated(message=MOVED)
+    number = c.Deprecated(message=MOVED)
+    date = c.Deprecated(message=MOVED)
+    publisher = c.Deprecated(message=MOVED)
+    place = c.Deprecated(message=MOVED)
+    language = c.Deprecated(message=MOVED)
+    rights = c.Deprecated(message=MOVED)
+    url = c.Deprecated(message="a note's address is site_url and its folder. Remove it here")

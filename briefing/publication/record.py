@@ -1,6 +1,13 @@
-"""The note's own bibliographic record: one source (``briefing: publication:`` in mkdocs.yml),
-validated here, from which ``publication_meta.py`` (cite-this block, .bib/.ris files, meta
-tags) and ``print_edition.py`` (print page, PDF) derive everything they show.
+"""A note's bibliographic record as every output needs it (``Publication``): made from the
+note's own record (its index.md's front matter, ``briefing.series.record``) and the series'
+(``briefing: series:`` in mkdocs.yml), once per build. ``briefing.publication.meta``
+(cite-this block, .bib/.ris files, meta tags) and ``print_edition`` (print page, PDF) derive
+everything they show from it, as do the series' pages and feed.
+
+Chicago (18th ed.) forms of the authors, CMOS 14.76: a note names one or two authors ("Jane
+Smith and Ali Khan") and, of three or more, the first followed by "et al."; the bibliography
+inverts the first name only ("Smith, Jane, and Ali Khan") and lists up to six, of seven or more
+the first three followed by "et al.". Honorifics ("Dr") are the byline's, never a citation's.
 
 Pure functions only: no MkDocs events here.
 """
@@ -13,30 +20,38 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-
-from briefing.publication.config import PublicationConfig
+from briefing.series.record import Author, NoteRecord
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
-PROCESS = {"serving": False}  # set by print_edition.on_startup; kept across the rebuilds of `mkdocs serve`
 # Addresses that cannot be the published one: the project's own placeholder and the names
 # reserved for examples and tests (RFC 2606, RFC 6761).
 PLACEHOLDER_HOSTS = ("example.github.io", "example.com", "example.org", "example.net", "localhost")
 PLACEHOLDER_TLDS = ("example", "invalid", "test", "localhost")
 DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>0[1-9]|[12]\d|3[01]))?)?$")
+NOTE_AUTHORS_IN_FULL = 2  # a note names this many authors in full; more: the first and "et al."
+BIBLIOGRAPHY_AUTHORS_IN_FULL = 6  # a bibliography entry lists up to six; more: the first three and "et al."
+BIBLIOGRAPHY_AUTHORS_BEFORE_ET_AL = 3
+
+
+@dataclass(frozen=True)
+class Series:
+    """The series' record (``briefing: series:``), as the outputs need it."""
+
+    name: str
+    publisher: str
+    place: str | None
+    address: str = ""
+    issn: str | None = None
+    url: str = ""  # the site's address (site_url, with its slash)
 
 
 @dataclass(frozen=True)
 class Publication:
-    """The validated record, with the forms every output needs."""
+    """One note's record, with the forms every output needs."""
 
     title: str
-    given: str
-    family: str
-    honorific: str | None
-    affiliation: str
+    authors: tuple[Author, ...]
     series: str
     number: str
     year: str
@@ -45,22 +60,45 @@ class Publication:
     publisher: str
     place: str | None
     language: str
-    url: str
+    url: str  # the note's address: the site's address and the note's folder
     rights: str | None  # as the note states them; None: the note states none, and nothing claims any
-    deploy: bool  # this build is published (briefing.publication.deploy)
-    pdf: bool  # the PDF is built (and linked) in this build
-    pdf_when_serving: bool
-    pdf_timeout: float
+    site_url: str = ""  # the site's address (site_url, with its slash): downloads are addressed from it
+    folder: str = ""  # the note's folder under docs/ ("" for a record of the site's root, in tests)
+    short_title: str = ""
+    issn: str | None = None
+    keywords: tuple[str, ...] = ()
+    deploy: bool = False  # this build is published (briefing.publication.deploy)
+    pdf: bool = True  # the PDF is built (and linked) in this build
+    pdf_when_serving: bool = False
+    pdf_timeout: float = 60.0
 
     @property
     def author_display(self) -> str:
-        """"Dr Jane Q. Smith" (honorific, given names, family name)."""
-        return " ".join(part for part in (self.honorific, self.given, self.family) if part)
+        """The byline: "Dr Jane Q. Smith", "Dr Jane Smith and Ali Khan", "A, B, and C"."""
+        return join_names([author.display for author in self.authors])
+
+    @property
+    def note_authors(self) -> str:
+        """The authors as a Chicago note names them (see the module's docstring)."""
+        names = [author.name for author in self.authors]
+        if len(names) > NOTE_AUTHORS_IN_FULL:
+            return f"{names[0]} et al."
+        return join_names(names)
+
+    @property
+    def bibliography_authors(self) -> str:
+        """The authors as a Chicago bibliography entry lists them (no final period)."""
+        names = [self.authors[0].inverted] + [author.name for author in self.authors[1:]]
+        if len(names) > BIBLIOGRAPHY_AUTHORS_IN_FULL:
+            return ", ".join(names[:BIBLIOGRAPHY_AUTHORS_BEFORE_ET_AL]) + ", et al."
+        if len(names) == 2:
+            return f"{names[0]}, and {names[1]}"
+        return join_names(names)
 
     @property
     def author_inverted(self) -> str:
-        """"Smith, Jane Q." (bibliographies, BibTeX, RIS, Highwire)."""
-        return f"{self.family}, {self.given}"
+        """The first author inverted: "Smith, Jane Q."."""
+        return self.authors[0].inverted
 
     @property
     def date_text(self) -> str:
@@ -83,16 +121,24 @@ class Publication:
 
     @property
     def key(self) -> str:
-        """BibTeX key: family name, year, first word of the title of four letters or more."""
+        """BibTeX key: first author's family name, year, first word of the title of four letters or more."""
         words = [w for w in slugify(self.title).split("-") if len(w) >= 4] or ["note"]
-        return f"{slugify(self.family).replace('-', '')}{self.year}{words[0]}"
+        return f"{slugify(self.authors[0].family).replace('-', '')}{self.year}{words[0]}"
 
     def files(self) -> dict[str, str]:
-        """Site paths of the downloads."""
-        names = {"bib": f"{self.slug}.bib", "ris": f"{self.slug}.ris", "print": "print/"}
+        """Site paths of the note's downloads and print edition, in its folder."""
+        folder = f"{self.folder}/" if self.folder else ""
+        names = {"bib": f"{folder}{self.slug}.bib", "ris": f"{folder}{self.slug}.ris", "print": f"{folder}print/"}
         if self.pdf:
-            names["pdf"] = f"{self.slug}.pdf"
+            names["pdf"] = f"{folder}{self.slug}.pdf"
         return names
+
+
+def join_names(names: list[str]) -> str:
+    """"A", "A and B", "A, B, and C" (Chicago's serial comma)."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
 def _two(value: int | None) -> str | None:
@@ -104,57 +150,38 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load(config: MkDocsConfig) -> tuple[Publication | None, list[str]]:
-    """The record of ``briefing.publication`` (validated with the plugin's options, see
-    ``briefing.publication.config``); None when the site has none. Returns the warnings too:
-    the site settings that disagree with it.
-
-    Raises PluginError naming mkdocs.yml for a date that is not one."""
-    from briefing.config import options as plugin_options
-
-    where = config.config_file_path or "mkdocs.yml"
-    options = plugin_options(config).publication
-    if options is None:
-        return None, []
-    return from_options(options, config, where)
+def site_address(site_url: str | None) -> str:
+    url = site_url or ""
+    return url if not url or url.endswith("/") else url + "/"
 
 
-def from_options(options: PublicationConfig, config: MkDocsConfig, where: str) -> tuple[Publication, list[str]]:
-    """The record from validated options (see ``load``)."""
-    match = DATE.match(options.date.strip())
-    if not match:
-        raise PluginError(f"{where}: briefing.publication.date {options.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD "
-                          "(quote it in YAML: date: \"2023-11\").")
-    url = options.url or config.site_url or ""
-    if url and not url.endswith("/"):
-        url += "/"
-    author = options.author
-    record = Publication(
-        title=options.title.strip(), given=author.given.strip(), family=author.family.strip(),
-        honorific=(author.honorific or "").strip() or None, affiliation=author.affiliation.strip(),
-        series=options.series.strip(), number=options.number.strip(), year=match["year"],
+def from_note(note: NoteRecord, series: Series, options, *, serving: bool = False) -> Publication:
+    """The record of ``note``: its own fields, the series' (name, publisher, place, ISSN), the
+    build's options (``briefing.publication``: deploy, PDF) and its address (the site's and
+    its folder). Under `mkdocs serve` the PDF is left out unless ``pdf_when_serving``."""
+    match = DATE.match(note.date)
+    return Publication(
+        title=note.title, authors=note.authors, series=series.name, number=str(note.number), year=match["year"],
         month=int(match["month"]) if match["month"] else None, day=int(match["day"]) if match["day"] else None,
-        publisher=options.publisher.strip(), place=(options.place or "").strip() or None,
-        language=options.language, url=url, rights=" ".join((options.rights or "").split()) or None,
+        publisher=series.publisher, place=series.place, language=note.language,
+        url=f"{series.url}{note.folder}/" if series.url else "", site_url=series.url, rights=note.rights,
+        folder=note.folder,
+        short_title=note.short_title, issn=series.issn, keywords=note.keywords,
         deploy=options.deploy, pdf_when_serving=options.pdf_when_serving,
-        pdf=options.pdf and (options.pdf_when_serving or not PROCESS["serving"]),
-        pdf_timeout=float(options.pdf_timeout),
+        pdf=options.pdf and (options.pdf_when_serving or not serving), pdf_timeout=float(options.pdf_timeout),
     )
-    return record, consistency(record, config, where)
 
 
-def consistency(pub: Publication, config: MkDocsConfig, where: str) -> list[str]:
-    """The few site settings that repeat the record must agree with it."""
+def consistency(series: Series, config, where: str) -> list[str]:
+    """The few site settings that repeat the series' record must agree with it."""
     problems = []
-    if config.site_name != pub.title:
-        problems.append(f"{where}: site_name {config.site_name!r} differs from briefing.publication.title "
-                        f"{pub.title!r}.")
-    if config.site_author and config.site_author != pub.author_display:
-        problems.append(f"{where}: site_author {config.site_author!r} differs from the author in "
-                        f"briefing.publication ({pub.author_display!r}).")
-    if config.site_url and pub.url and pub.url.rstrip("/") != config.site_url.rstrip("/"):
-        problems.append(f"{where}: briefing.publication.url {pub.url!r} differs from site_url {config.site_url!r}: "
-                        "leave url unset to use site_url.")
+    if config.site_name != series.name:
+        problems.append(f"{where}: site_name {config.site_name!r} differs from briefing.series.name {series.name!r}: "
+                        "a series' site is named for the series.")
+    if config.site_author and config.site_author != series.publisher:
+        problems.append(f"{where}: site_author {config.site_author!r} differs from briefing.series.publisher "
+                        f"{series.publisher!r}: leave it out (each note's pages name its authors), or give the "
+                        "publisher.")
     return problems
 
 
@@ -172,49 +199,44 @@ def placeholder_address(url: str) -> str | None:
     return None
 
 
-def citation_cff_problems(pub: Publication, cff: dict) -> list[str]:
-    """Where CITATION.cff (GitHub's "Cite this repository") disagrees with the record; [] when it agrees."""
+def citation_cff_problems(series: Series, cff: dict) -> list[str]:
+    """Where CITATION.cff (GitHub's "Cite this repository") disagrees with the series' record;
+    [] when it agrees. In a series it cites the series' site, which a new note leaves as it is:
+    each note's own citation is on its home page and in its .bib/.ris."""
     problems = []
-    author = {"family-names": pub.family, "given-names": pub.given, "affiliation": pub.affiliation}
+    publisher = [{"name": series.publisher}]
     preferred = cff.get("preferred-citation") or {}
-    institution = preferred.get("institution") or {}
     expected = [
-        ("title", cff.get("title"), pub.title),
-        ("authors", cff.get("authors"), [author]),
-        ("url", cff.get("url"), pub.url),
-        ("preferred-citation.type", preferred.get("type"), "report"),
-        ("preferred-citation.title", preferred.get("title"), pub.title),
-        ("preferred-citation.authors", preferred.get("authors"), [author]),
-        ("preferred-citation.collection-title", preferred.get("collection-title"), pub.series),
-        ("preferred-citation.number", str(preferred.get("number")), pub.number),
-        ("preferred-citation.institution.name", institution.get("name"), pub.publisher),
-        ("preferred-citation.institution.city", institution.get("city"), pub.place),
-        ("preferred-citation.year", preferred.get("year"), int(pub.year)),
-        ("preferred-citation.month", preferred.get("month"), pub.month),
-        ("preferred-citation.url", preferred.get("url"), pub.url),
-        ("preferred-citation.languages", preferred.get("languages"), [pub.language]),
+        ("title", cff.get("title"), series.name),
+        ("authors", cff.get("authors"), publisher),
+        ("url", cff.get("url"), series.url),
+        ("preferred-citation.type", preferred.get("type"), "website"),
+        ("preferred-citation.title", preferred.get("title"), series.name),
+        ("preferred-citation.authors", preferred.get("authors"), publisher),
+        ("preferred-citation.url", preferred.get("url"), series.url),
     ]
+    if series.issn:
+        expected.append(("preferred-citation.issn", preferred.get("issn"), series.issn))
     for name, found, wanted in expected:
         if found != wanted:
-            problems.append(f"{name} is {found!r}, the record says {wanted!r}")
+            problems.append(f"{name} is {found!r}, the series' record says {wanted!r}")
     return problems
 
 
-def deploy_problems(pub: Publication, config: MkDocsConfig) -> list[str]:
+def deploy_problems(series: Series, deploy: bool, config_file: str) -> list[str]:
     """What stops a build to publish (``deploy: true``): an address that is a placeholder, or a
     CITATION.cff beside mkdocs.yml that does not give the address this build publishes."""
-    if not pub.deploy:
+    if not deploy:
         return []
     import yaml
 
-    where = config.config_file_path or "mkdocs.yml"
-    reason = placeholder_address(pub.url)
+    where = config_file or "mkdocs.yml"
+    reason = placeholder_address(series.url)
     if reason:
-        return [f"{where}: site_url {pub.url or config.site_url!r} cannot be the note's citable address ({reason}), "
-                "and this is a deploy build (briefing.publication.deploy): every citation, download, meta tag and "
-                "the PDF would carry it. Build with the address GitHub Pages serves: deploy.yml passes "
-                "actions/configure-pages' base_url as SITE_URL; by hand, SITE_URL=https://OWNER.github.io/REPO/ "
-                "make build (README: 'Deploying')."]
+        return [f"{where}: site_url {series.url!r} cannot be the series' citable address ({reason}), and this is a "
+                "deploy build (briefing.publication.deploy): every citation, download, meta tag and PDF would carry "
+                "it. Build with the address GitHub Pages serves: deploy.yml passes actions/configure-pages' base_url "
+                "as SITE_URL; by hand, SITE_URL=https://OWNER.github.io/REPO/ make build (README: 'Deploying')."]
     cff_path = Path(where).parent / "CITATION.cff"
     if not cff_path.is_file():
         return []
@@ -222,11 +244,11 @@ def deploy_problems(pub: Publication, config: MkDocsConfig) -> list[str]:
         cff = yaml.safe_load(cff_path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         return [f"{cff_path}: not valid YAML ({error})."]
-    problems = citation_cff_problems(pub, cff if isinstance(cff, dict) else {})
+    problems = citation_cff_problems(series, cff if isinstance(cff, dict) else {})
     if problems:
         return [f"{cff_path}: {'; '.join(problems)}. GitHub's 'Cite this repository' reads this file: make it "
-                f"agree with the record and the address this deploy publishes ({pub.url}), in both url fields "
-                "(README: 'Deploying')."]
+                f"agree with briefing.series and the address this deploy publishes ({series.url}), in both url "
+                "fields (README: 'Deploying')."]
     return []
 
 
@@ -235,7 +257,7 @@ def bibtex(pub: Publication) -> str:
     """A BibTeX @techreport entry (also read by biblatex, Zotero, Mendeley). Every value is
     escaped the BibTeX way (``_bib_text``, ``_bib_name``, ``_bib_url``): no text of the record
     can close its field, add a field or an entry, or run a command such as ``\\input``."""
-    author = f"{_bib_name(pub.family)}, {_bib_name(pub.given)}"
+    author = " and ".join(f"{_bib_name(a.family)}, {_bib_name(a.given)}" for a in pub.authors)
     fields = [
         ("author", f"{{{author}}}"),
         ("title", f"{{{{{_bib_text(pub.title)}}}}}"),  # double braces keep the title's capitals
@@ -250,6 +272,10 @@ def bibtex(pub: Publication) -> str:
         fields.append(("month", MONTHS[pub.month - 1][:3].lower()))
     if pub.url:
         fields.append(("url", f"{{{_bib_url(pub.url)}}}"))
+    if pub.issn:
+        fields.append(("issn", f"{{{_bib_text(pub.issn)}}}"))
+    if pub.keywords:
+        fields.append(("keywords", f"{{{_bib_text(', '.join(pub.keywords))}}}"))
     fields.append(("language", f"{{{_bib_text(pub.language)}}}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@techreport{{{pub.key},\n{body},\n}}\n"
@@ -299,15 +325,15 @@ def ris(pub: Publication) -> str:
     asks. Each value is one line (``plain_line``): no text of the record can start a tag or
     another record."""
     date = "/".join((pub.year, _two(pub.month) or "", _two(pub.day) or "", ""))
-    lines = [
-        ("TY", "RPRT"), ("AU", pub.author_inverted), ("TI", pub.title), ("T3", pub.series),
-        ("VL", pub.number), ("PY", pub.year), ("DA", date), ("PB", pub.publisher),
-    ]
+    lines = [("TY", "RPRT"), *(("AU", author.inverted) for author in pub.authors), ("TI", pub.title),
+             ("T3", pub.series), ("VL", pub.number), ("PY", pub.year), ("DA", date), ("PB", pub.publisher)]
     if pub.place:
         lines.append(("CY", pub.place))
+    if pub.issn:
+        lines.append(("SN", pub.issn))
     if pub.url:
         lines.append(("UR", pub.url))
-    lines += [("LA", pub.language), ("ER", "")]
+    lines += [*(("KW", keyword) for keyword in pub.keywords), ("LA", pub.language), ("ER", "")]
     return "".join(f"{tag}  - {plain_line(value)}".rstrip() + "\r\n" for tag, value in lines)
 
 
@@ -315,27 +341,33 @@ def meta_tags(pub: Publication, *, page_title: str | None, description: str, pag
               site_name: str, pdf_url: str | None) -> list[dict[str, str]]:
     """Highwire (Google Scholar), Dublin Core, Open Graph and Twitter card tags for one page.
 
-    Each item: ``attr`` ("name" or "property"), ``key`` and ``content``."""
-    title = f"{page_title} - {site_name}" if page_title and page_title != site_name else site_name
+    Each item: ``attr`` ("name" or "property"), ``key`` and ``content``. A page's shared title
+    names the note it is part of ("Conclusion - <the note's title>")."""
+    title = f"{page_title} - {pub.title}" if page_title and page_title != pub.title else pub.title
     date = "/".join(part for part in (pub.year, _two(pub.month), _two(pub.day)) if part)
-    tags: list[tuple[str, str, str]] = [
-        ("name", "citation_title", pub.title),
-        ("name", "citation_author", pub.author_inverted),
-        ("name", "citation_author_institution", pub.affiliation),
+    tags: list[tuple[str, str, str]] = [("name", "citation_title", pub.title)]
+    for author in pub.authors:  # Highwire: each author, then that author's institution
+        tags += [("name", "citation_author", author.inverted),
+                 ("name", "citation_author_institution", author.affiliation)]
+    tags += [
         ("name", "citation_publication_date", date),
         ("name", "citation_technical_report_institution", pub.publisher),
         ("name", "citation_technical_report_number", pub.number),
         ("name", "citation_publisher", pub.publisher),
         ("name", "citation_language", pub.language),
     ]
+    if pub.issn:
+        tags.append(("name", "citation_issn", pub.issn))
+    if pub.keywords:
+        tags.append(("name", "citation_keywords", "; ".join(pub.keywords)))
     if pub.url:
         tags.append(("name", "citation_abstract_html_url", pub.url))
-        tags.append(("name", "citation_fulltext_html_url", pub.url + "print/"))
+        tags.append(("name", "citation_fulltext_html_url", pub.url + "print/"))  # the note's print edition
     if pdf_url:
         tags.append(("name", "citation_pdf_url", pdf_url))
     tags += [
         ("name", "DC.title", pub.title),
-        ("name", "DC.creator", pub.author_inverted),
+        *(("name", "DC.creator", author.inverted) for author in pub.authors),
         ("name", "DC.date", pub.iso_date),
         ("name", "DC.publisher", pub.publisher),
         ("name", "DC.type", "Text"),
@@ -356,10 +388,23 @@ def meta_tags(pub: Publication, *, page_title: str | None, description: str, pag
     if page_url:
         tags.append(("property", "og:url", page_url))
     tags += [
-        ("property", "article:author", pub.author_display),
+        *(("property", "article:author", author.display) for author in pub.authors),
         ("property", "article:published_time", pub.iso_date),
         ("name", "twitter:card", "summary"),
         ("name", "twitter:title", title),
         ("name", "twitter:description", description),
     ]
+    return [{"attr": attr, "key": key, "content": content} for attr, key, content in tags]
+
+
+def site_meta_tags(*, page_title: str | None, description: str, page_url: str, site_name: str) -> list[dict[str, str]]:
+    """Open Graph and Twitter card tags for a page of the site that is part of no note (a
+    series' home page, an author's page): no citation_* or Dublin Core, which describe a note."""
+    title = f"{page_title} - {site_name}" if page_title and page_title != site_name else site_name
+    tags = [("property", "og:type", "website"), ("property", "og:site_name", site_name),
+            ("property", "og:title", title), ("property", "og:description", description)]
+    if page_url:
+        tags.append(("property", "og:url", page_url))
+    tags += [("name", "twitter:card", "summary"), ("name", "twitter:title", title),
+             ("name", "twitter:description", description)]
     return [{"attr": attr, "key": key, "content": content} for attr, key, content in tags]

@@ -7,10 +7,11 @@ Events: ``on_files`` (adds the generated file). Default priority.
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-log = get_plugin_logger("robots_txt")
+from briefing.common.log import logger
+
+log = logger("publication")
 
 
 def robots_txt(site_url: str | None) -> str:
@@ -22,7 +23,7 @@ def robots_txt(site_url: str | None) -> str:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     if files.get_file_from_path("robots.txt") is not None:
-        log.warning(f"{config.docs_dir}/robots.txt: remove it; hooks/robots_txt.py writes robots.txt from site_url.")
+        log.warning(f"{config.docs_dir}/robots.txt: remove it; the build writes robots.txt from site_url.")
         return files
     if not config.site_url:
         log.info("site_url is not set: robots.txt names no sitemap.")

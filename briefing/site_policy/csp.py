@@ -15,10 +15,9 @@ new inline one on every request, into each page it serves (the strict build stil
 what the policy would block).
 
 Events:
-- ``on_startup``: note whether this process serves the site.
-- ``on_post_build`` at priority -90: after every hook that writes HTML (the print edition
-  writes at 0), before the link check (-100) reads the site. A page kept from an earlier
-  build (``--dirty``) gets its policy anew.
+- ``on_post_build`` at priority -90: after every concern that writes HTML (the print editions
+  at 0, the series' redirect pages at -80), before the link check (-100) reads the site
+  (``apply``). A page kept from an earlier build (``--dirty``) gets its policy anew.
 """
 
 from __future__ import annotations
@@ -29,9 +28,12 @@ import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import event_priority
 
-log = get_plugin_logger("content_security_policy")
+from briefing.build import of as build_of
+from briefing.common.log import logger
+
+log = logger("site_policy")
 
 # An inline script that runs (not a data block such as Material's JSON configuration).
 _SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.S | re.I)
@@ -45,13 +47,6 @@ _EXISTING = re.compile(r"<meta\s+http-equiv\s*=\s*[\"']?content-security-policy"
 # This hook's own tag, from an earlier build of a page that was not written again
 # (`mkdocs build --dirty`, `mkdocs serve --dirty`): replaced, not refused.
 _OURS = re.compile(r'\n  <meta http-equiv="Content-Security-Policy" content="[^"]*" data-site-policy>')
-
-
-_process = {"serving": False}  # for the process, not a build: set once by on_startup
-
-
-def on_startup(command: str, dirty: bool) -> None:
-    _process["serving"] = command == "serve"
 
 
 def sha256(text: str) -> str:
@@ -101,22 +96,30 @@ def site_policy(pages: dict[str, str]) -> str:
     return policy(scripts, styles)
 
 
-@event_priority(-90)
-def on_post_build(config: MkDocsConfig) -> None:
-    if _process["serving"]:
-        log.info("no Content-Security-Policy under `mkdocs serve` (its live-reload script is inline).")
-        return
-    site_dir = Path(config.site_dir)
+def apply(site_dir: Path) -> list[str]:
+    """Put the site's policy in every HTML page of ``site_dir``; the problems (a page with a
+    policy of its own, a page without a head), each naming the page."""
     pages = {path.relative_to(site_dir).as_posix(): path.read_text(encoding="utf-8")
              for path in sorted(site_dir.rglob("*.html")) if path.is_file()}
     content = site_policy({name: _OURS.sub("", html) for name, html in pages.items()})
+    problems = []
     for name, html in pages.items():
         html = _OURS.sub("", html)
         if _EXISTING.search(html):
-            log.warning(f"{name}: has a Content-Security-Policy of its own: delete it (the build adds the site's)")
+            problems.append(f"{name}: has a Content-Security-Policy of its own: delete it (the build adds the site's)")
             continue
         updated = with_policy(html, content)
         if updated is None:
-            log.warning(f"{name}: no <head> to put the Content-Security-Policy in: make it a whole HTML page")
+            problems.append(f"{name}: no <head> to put the Content-Security-Policy in: make it a whole HTML page")
             continue
         (site_dir / name).write_text(updated, encoding="utf-8")
+    return problems
+
+
+@event_priority(-90)
+def on_post_build(config: MkDocsConfig) -> None:
+    if build_of(config).serving:
+        log.info("no Content-Security-Policy under `mkdocs serve` (its live-reload script is inline).")
+        return
+    for problem in apply(Path(config.site_dir)):
+        log.warning(problem)

@@ -11,7 +11,8 @@
    front matter's ``title`` itself is kept escaped, as Markup: Material's search index takes
    it as HTML.)
 2. Material's two toggle checkboxes carry ``autocomplete``, which HTML allows on text
-   inputs only (the Nu HTML Checker's only complaint about Material's pages).
+   inputs only (the Nu HTML Checker's only complaint about Material's pages): dropped
+   (``briefing.common.material_internals``, where all that depends on Material's internals is).
 
 Events:
 - ``on_nav``: mark the titles of the nav's sections and links.
@@ -23,7 +24,6 @@ Events:
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 import jinja2
@@ -34,9 +34,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-# mkdocs.yml settings Material prints (copyright is HTML by design: Material's docs say so).
-CONFIG_TEXT = ("site_name", "site_description", "site_author", "repo_name")
-_TOGGLE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
+from briefing.common.material_internals import PRINTED_CONFIG, valid_toggles
+
+CONFIG_TEXT = PRINTED_CONFIG  # mkdocs.yml settings Material prints (copyright is HTML by design: its docs say so)
 
 
 class Text(str):
@@ -116,10 +116,6 @@ def escaping_env(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["striptags"] = striptags
     env.cache.clear() if env.cache is not None else None  # nothing compiled without finalize
     return env
-
-
-def valid_toggles(output: str) -> str:
-    return _TOGGLE.sub(r"\1", output)
 
 
 @event_priority(-100)

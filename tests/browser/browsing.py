@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-# The site's pages, by their address under the site root.
+PAPER = "afghanistan-and-pakistan-friends-or-foes"  # Paper #2's folder, and its address in the series
+# The site's pages, by their address under the site root: the series' own and Paper #2's.
 PAGES = {
-    "home": "",
-    "historical-perspective": "historical-perspective/",
-    "afghan-migration": "afghan-migration/",
-    "security-challenge": "security-challenge/",
-    "conclusion": "conclusion/",
-    "references": "references/",
+    "series": "",
+    "author": "authors/mahmood-muhammad-tahir/",
+    "home": f"{PAPER}/",  # the note's own page: title page, abstract, contents, cite this, at a glance
+    "historical-perspective": f"{PAPER}/historical-perspective/",
+    "afghan-migration": f"{PAPER}/afghan-migration/",
+    "security-challenge": f"{PAPER}/security-challenge/",
+    "conclusion": f"{PAPER}/conclusion/",
+    "references": f"{PAPER}/references/",
 }
+PRINT_EDITION = f"{PAPER}/print/"
 PHONE = {"width": 375, "height": 740}
 WIDE = {"width": 1440, "height": 900}  # wide enough for both sidebars: notes beside the text
 

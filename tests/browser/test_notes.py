@@ -418,8 +418,9 @@ def test_instant_navigation_sets_up_every_page_and_adds_no_listener(new_context)
     assert first[0] >= 1 and first[1] == 1, first
     page.evaluate("() => { window.__sameDocument = true; }")  # gone if a link reloads the page
     sidebar = page.locator(".md-sidebar--primary")
-    tour = [("Historical Perspective", "historical-perspective/"), ("Afghan Migration", "afghan-migration/"),
-            ("Home", ""), ("An Emerging Security Challenge", "security-challenge/")]
+    tour = [("Historical Perspective", PAGES["historical-perspective"]),
+            ("Afghan Migration", PAGES["afghan-migration"]), ("About this note", PAGES["home"]),
+            ("An Emerging Security Challenge", PAGES["security-challenge"])]
     for title, address in tour * 2:
         before = page.evaluate("() => document.querySelector('article')")
         sidebar.get_by_role("link", name=re.compile(f"^{title}")).first.click()

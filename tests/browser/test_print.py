@@ -1,12 +1,12 @@
 """Printed (print media): a chapter shows its text and notes, without navigation or search; the
-print edition (print/) printed by the browser is a print document, as its PDF is."""
+print edition (<note>/print/) printed by the browser is a print document, as its PDF is."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
 import printed
-from browsing import PAGES, wait_for_site
+from browsing import PAGES, PRINT_EDITION, wait_for_site
 
 
 def test_printed_chapter_shows_text_and_notes_only(page, tmp_path):
@@ -33,7 +33,7 @@ def test_printed_chapter_shows_text_and_notes_only(page, tmp_path):
 
 
 def test_print_edition_printed_by_the_browser_is_a_print_document(page, tmp_path):
-    page.goto("print/")
+    page.goto(PRINT_EDITION)
     wait_for_site(page)
     pdf = tmp_path / "print-edition.pdf"
     pdf.write_bytes(page.pdf(format="A4"))  # print media, the page's @page rules

@@ -15,6 +15,8 @@ def shoot(page, path, address, full_page=False):
 
 def test_screenshots(new_context, phone, artifacts):
     light = new_context(color_scheme="light").new_page()
+    shoot(light, artifacts / "series-home.png", PAGES["series"], full_page=True)
+    shoot(light, artifacts / "author.png", PAGES["author"], full_page=True)
     shoot(light, artifacts / "home.png", PAGES["home"], full_page=True)
     shoot(light, artifacts / "chapter.png", PAGES["security-challenge"], full_page=True)
     # Notes where the reader is: beside the text at 1440 px, in place on a phone.

@@ -1,4 +1,5 @@
-"""Search finds the chapter a name occurs in; following a result highlights the word."""
+"""Search finds the chapter a name occurs in, named with its note ("Note › Chapter"); following a
+result highlights the word."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from browsing import search
 def test_search_lists_the_chapter(page, query, title, address):
     results = search(page, query)
     first = results.first
-    expect(first.locator("h1")).to_have_text(title)
+    expect(first.locator("h1")).to_have_text(f"Afghanistan and Pakistan › {title}")  # the note's short title
     assert address in first.locator("a").get_attribute("href")
 
 

@@ -103,9 +103,14 @@ def test_clean_html_keeps_formatting_and_http_links_and_makes_the_rest_inert():
 
 def test_pandoc_document_one_paragraph_per_citation():
     cites = lib.find_citations("a[@x] b[@y, p. 2]")
-    document = lib.pandoc_document(cites, full_bibliography=False)
+    document = lib.pandoc_document(cites, bibliography="none")
     assert "suppress-bibliography: true" in document
     assert document.count("Citation") == 2 and "[@y, p. 2]" in document
+    cited = lib.pandoc_document(cites, bibliography="cited")  # a note's References: what it cites
+    assert "suppress-bibliography" not in cited and "nocite" not in cited
+    assert "nocite: '@*'" in lib.pandoc_document(cites, bibliography="all")
+    with pytest.raises(ValueError, match="bibliography must be one of"):
+        lib.pandoc_document(cites, bibliography="some")
 
 
 def test_body_line_offset_counts_front_matter():
@@ -323,8 +328,8 @@ def test_distinct_citations_give_pandoc_s_own_notes(tmp_path, style, seed):
     kept, mapping = lib.distinct_citations(cites, csl.read_text(encoding="utf-8"))
     assert len(kept) < len(cites)
     pandoc_binary = pypandoc.get_pandoc_path()
-    full = run_pandoc(pandoc_binary, lib.pandoc_document(cites, False), [bib], csl)
-    short = run_pandoc(pandoc_binary, lib.pandoc_document(kept, False), [bib], csl)
+    full = run_pandoc(pandoc_binary, lib.pandoc_document(cites), [bib], csl)
+    short = run_pandoc(pandoc_binary, lib.pandoc_document(kept), [bib], csl)
     expected = lib.parse_pandoc_html(full, len(cites)).notes
     rendered = lib.parse_pandoc_html(short, len(kept)).notes
     assert [rendered[index] for index in mapping] == expected
@@ -494,7 +499,9 @@ def test_read_cache_takes_what_write_cache_wrote_and_nothing_else(tmp_path):
                             bibliography={"k": "Entry “K.”"})
     lib.write_cache(tmp_path, "one.json", rendered)
     assert lib.read_cache(tmp_path / "one.json") == rendered
-    lib.write_cache(tmp_path, "two.json", rendered)  # the older result goes, the new one stays whole
+    lib.write_cache(tmp_path, "two.json", rendered)  # one result per note: both stay
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.json", "two.json"]
+    lib.prune_cache(tmp_path, {"two.json"})  # what the last build did not use goes
     assert sorted(p.name for p in tmp_path.iterdir()) == ["two.json"]
     path = tmp_path / "two.json"
     for notes, bibliography in [

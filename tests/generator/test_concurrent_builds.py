@@ -16,7 +16,7 @@ import yaml
 
 from briefing.common import build_lock
 
-from sitebuild import ONE_ENTRY, make_site
+from sitebuild import NOTE, ONE_ENTRY, as_note, make_site, series_options
 
 # A test-only hook: build A stops after writing its pages (before the link check reads them)
 # until build B is either waiting for the lock or has begun (its on_pre_build: MkDocs cleans
@@ -56,9 +56,9 @@ def _mkdocs(config: Path, log: Path, **env) -> subprocess.Popen:
 
 
 def test_a_second_build_of_the_folder_waits_for_the_first(tmp_path):
-    pages = {"index.md": "# Home\n\nA claim.[@smith2020title]\n\n<!-- cite-this -->\n",
-             "b.md": "# B\n\n[Home](index.md)\n"}
-    config = make_site(tmp_path, pages, ONE_ENTRY)
+    pages = as_note({"index.md": "# Home\n\nA claim.[@smith2020title]\n\n<!-- cite-this -->\n",
+                     "b.md": "# B\n\n[Home](index.md)\n"})
+    config = make_site(tmp_path, pages, ONE_ENTRY, options=series_options())
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     (tmp_path / "timeline_hook.py").write_text(TIMELINE_HOOK, encoding="utf-8")
     settings.setdefault("hooks", []).append(str(tmp_path / "timeline_hook.py"))
@@ -79,7 +79,7 @@ def test_a_second_build_of_the_folder_waits_for_the_first(tmp_path):
     events = {" ".join(line.split()[:2]): float(line.split()[2]) for line in timeline.read_text().splitlines()}
     assert events["B begins"] > events["A ends"], (events, log_b.read_text())
     assert "waiting for another build of this folder (process " in log_b.read_text(encoding="utf-8")
-    assert (tmp_path / "site" / "b" / "index.html").is_file()
+    assert (tmp_path / "site" / NOTE / "b" / "index.html").is_file()
 
 
 def test_the_lock_is_exclusive_and_names_its_holder(tmp_path):

@@ -11,7 +11,7 @@ import lxml.html
 
 from briefing.site_policy import csp
 
-from sitebuild import ONE_ENTRY
+from sitebuild import NOTE, ONE_ENTRY, as_note, series_options
 
 PAGE = """<!doctype html>
 <html><head>
@@ -47,12 +47,13 @@ def test_every_page_gets_the_hashes_of_the_whole_site():
 
 
 def test_every_built_page_has_one_policy_listing_its_inline_scripts(fixture_site):
-    result = fixture_site({"index.md": "# Home\n\nText.[@smith2020title]\n", "other.md": "# Other\n\nText.\n"},
-                          bib=ONE_ENTRY)
+    """Every page: the series' home, a note's pages, its print edition, the page at a moved address."""
+    result = fixture_site(as_note({"index.md": "# Home\n\nText.[@smith2020title]\n", "other.md": "# Other\n\nText.\n"}),
+                          bib=ONE_ENTRY, options=series_options(moved={"other/": f"{NOTE}/other/"}))
     assert result.ok, result.text()
     pages = sorted(result.site_dir.rglob("*.html"))
-    assert {p.relative_to(result.site_dir).as_posix() for p in pages} >= {"index.html", "404.html",
-                                                                           "print/index.html"}
+    assert {p.relative_to(result.site_dir).as_posix() for p in pages} >= {
+        "index.html", "404.html", f"{NOTE}/index.html", f"{NOTE}/print/index.html", "other/index.html"}
     for path in pages:
         text = path.read_text(encoding="utf-8")
         root = lxml.html.document_fromstring(text)
@@ -78,29 +79,19 @@ def test_a_page_kept_from_an_earlier_build_gets_the_policy_anew(tmp_path):
     page = '<html><head><meta charset="utf-8"></head><body><script>{}</script></body></html>'
     (tmp_path / "a.html").write_text(page.format("one()"))
 
-    class Config:
-        site_dir = str(tmp_path)
-
-    csp.on_post_build(Config())
+    assert csp.apply(tmp_path) == []
     first = (tmp_path / "a.html").read_text()
     (tmp_path / "b.html").write_text(page.format("two()"))
-    csp.on_post_build(Config())
+    assert csp.apply(tmp_path) == []
     again = (tmp_path / "a.html").read_text()
     assert again.count("Content-Security-Policy") == 1 and csp.sha256("two()") in again and again != first
 
 
-def test_no_policy_under_mkdocs_serve(tmp_path):
+def test_no_policy_under_mkdocs_serve(fixture_site):
     """MkDocs' live reload puts a new inline script into every page it serves."""
-    (tmp_path / "a.html").write_text('<html><head><meta charset="utf-8"></head><body></body></html>')
-
-    class Config:
-        site_dir = str(tmp_path)
-
-    try:
-        csp.on_startup(command="serve", dirty=False)
-        csp.on_post_build(Config())
-        assert "Content-Security-Policy" not in (tmp_path / "a.html").read_text()
-    finally:
-        csp.on_startup(command="build", dirty=False)
-    csp.on_post_build(Config())
-    assert "Content-Security-Policy" in (tmp_path / "a.html").read_text()
+    pages = {"index.md": "# Home\n\nText.\n"}
+    served = fixture_site(pages, command="serve")
+    assert served.ok, served.text()
+    assert "Content-Security-Policy" not in served.html()
+    built = fixture_site(pages)
+    assert built.ok and "Content-Security-Policy" in built.html()

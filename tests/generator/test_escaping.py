@@ -1,6 +1,6 @@
-"""Whatever an author (front matter) or maintainer (mkdocs.yml) writes reaches every page
-escaped, whichever template prints it: Material's, the 404 page, the print edition
-(hooks/material_fixes.py)."""
+"""Whatever an author (front matter, a note's record) or maintainer (mkdocs.yml) writes reaches
+every page escaped, whichever template prints it: Material's, the 404 page, the print edition,
+the series' pages and feed (briefing.site_policy.escaping, and each template's own escapes)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from briefing.site_policy import escaping as fixes
 
-from sitebuild import ONE_ENTRY
+from sitebuild import NOTE, ONE_ENTRY, as_note, series_options
 
 EVIL = 'A "quoted" <script>alert(1)</script> & <b>word</b>'
 
@@ -50,22 +50,22 @@ def test_text_marks_nested_front_matter_and_stays_a_str():
 
 
 def test_front_matter_is_escaped_in_a_strict_build(fixture_site):
-    pages = {
+    pages = as_note({
         "index.md": f"---\ndescription: '{EVIL}'\nauthor: '{EVIL}'\n---\n# Home\n\nText.[@smith2020title]\n",
         "other.md": f"---\ntitle: '{EVIL}'\ndescription: '{EVIL}'\n---\n# Other\n\nText.\n",
-    }
-    result = fixture_site(pages, bib=ONE_ENTRY)
+    })
+    result = fixture_site(pages, bib=ONE_ENTRY, options=series_options())
     assert result.ok, result.text()
     built = pages_of(result.site_dir)
     assert_nothing_injected(built)
-    for name in ("index.html", "other/index.html"):
+    for name in (f"{NOTE}/index.html", f"{NOTE}/other/index.html"):
         root = built[name]
         assert root.xpath("//meta[@name='description']/@content") == [EVIL], name
         assert root.xpath("//meta[@property='og:description']/@content") == [EVIL], name
-    assert built["index.html"].xpath("//meta[@name='author']/@content") == [EVIL]
-    assert built["other/index.html"].findtext(".//title").startswith(EVIL + " - ")
+    assert built[f"{NOTE}/index.html"].xpath("//meta[@name='author']/@content") == [EVIL]
+    assert built[f"{NOTE}/other/index.html"].findtext(".//title").startswith(EVIL + " - ")
     # The nav prints the front-matter title as text (one escape, not two).
-    assert EVIL in [" ".join(a.text_content().split()) for a in built["index.html"].iter("a")]
+    assert EVIL in [" ".join(a.text_content().split()) for a in built[f"{NOTE}/index.html"].iter("a")]
 
 
 def test_settings_and_nav_titles_are_escaped_in_every_page(fixture_site):
@@ -74,17 +74,42 @@ def test_settings_and_nav_titles_are_escaped_in_every_page(fixture_site):
                           site_description=EVIL, nav=["index.md", {EVIL: ["other.md"]}])
     assert result.ok, result.text()
     built = pages_of(result.site_dir)
-    assert {"index.html", "other/index.html", "404.html", "print/index.html"} <= set(built)
+    assert {"index.html", "other/index.html", "404.html"} <= set(built)  # (the print edition: a note's, below)
     assert_nothing_injected(built)
     for name, root in built.items():
-        if name != "print/index.html":
-            assert root.xpath("//meta[@name='author']/@content") == [EVIL], name
-            assert EVIL in root.findtext(".//title"), name
-            assert EVIL in [" ".join(e.text_content().split()) for e in root.xpath("//*[@class='md-ellipsis']")], name
+        assert root.xpath("//meta[@name='author']/@content") == [EVIL], name
+        assert EVIL in root.findtext(".//title"), name
+        assert EVIL in [" ".join(e.text_content().split()) for e in root.xpath("//*[@class='md-ellipsis']")], name
         assert root.xpath("//meta[@name='description']/@content") == [EVIL], name
     # A title from the first heading is escaped once too: "&" shows as "&", not "&amp;".
     assert built["other/index.html"].xpath("//link[@rel='prev']")
     assert "Home & more" in [" ".join(a.text_content().split()) for a in built["other/index.html"].iter("a")]
+
+
+def test_a_note_s_record_is_escaped_in_every_page_its_print_edition_and_the_feed(fixture_site):
+    """A note's title, author and the series' record print as text: the nav's section, the series'
+    home and author page, the note's own page, its chapters' "Part of" line, its print edition
+    (title, byline, colophon), the 404 page and the Atom feed (which XML-escapes it)."""
+    import feedparser
+
+    pages = as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "other.md": "# Other\n\nText.[@smith2020title]\n"},
+                    title=EVIL, authors=[{"given": EVIL, "family": "Smith", "affiliation": EVIL}], keywords=[EVIL])
+    result = fixture_site(pages, bib=ONE_ENTRY, strict=False, site_name=EVIL, site_description=EVIL,
+                          options=series_options(name=EVIL, publisher=EVIL, address=EVIL))
+    assert result.ok, result.text()
+    built = pages_of(result.site_dir)
+    assert {"index.html", f"{NOTE}/index.html", f"{NOTE}/other/index.html", f"{NOTE}/print/index.html",
+            "404.html", "authors/smith-a-quoted-script-alert-1-script-b-word-b/index.html"} <= set(built)
+    assert_nothing_injected(built)
+    texts = {name: " ".join(root.text_content().split()) for name, root in built.items()}
+    for name in ("index.html", f"{NOTE}/other/index.html", f"{NOTE}/print/index.html", "404.html"):
+        assert EVIL in texts[name], name
+    assert EVIL in [" ".join(e.text_content().split()) for e in built["index.html"].xpath("//*[@class='md-ellipsis']")]
+    part_of = built[f"{NOTE}/other/index.html"].xpath("//p[@class='part-of']//cite")
+    assert [c.text_content() for c in part_of] == [EVIL]
+    feed = feedparser.parse((result.site_dir / "feed.xml").read_bytes())
+    assert not feed.bozo and feed.feed.title == EVIL and feed.entries[0].title == EVIL
+    assert feed.entries[0].tags[0].term == EVIL and feed.entries[0].authors[0].name == f"{EVIL} Smith"
 
 
 def test_a_front_matter_title_reaches_the_search_index_escaped(fixture_site):

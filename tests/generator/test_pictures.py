@@ -432,3 +432,69 @@ def test_shortcodes_must_name_what_exists(build_note):
     _fails_at(result, "docs/index.md:7", "malformed shortcode")
     result = build_note(timeline="- {id: a, date: '1979', when: '1979', label: x, page: chapter.md, sourc: a}\n")
     _fails_at(result, "data/timeline.yml:1", "unknown field 'sourc'")
+
+
+# ----------------------------------------------------------------------------- in a series: per note
+@pytest.fixture
+def build_series(tmp_path):
+    """A series of two notes: "note" with the pictures' files beside its index.md (``changes``
+    replace or add its files, None drops one), and the minimal "second-note", which has none."""
+    from sitebuild import MINIMAL, as_note, build, make_site, note_pages, series_options
+
+    def _build(changes=None, extra_pages=None):
+        files = {"index.md": HOME, "chapter.md": CHAPTER, "figures.yml": FIGURES, "timeline.yml": TIMELINE,
+                 "charts.yml": CHARTS}
+        for name, text in (changes or {}).items():
+            if text is None:
+                files.pop(name)
+            else:
+                files[name] = text
+        pages = {**as_note(files), **note_pages("second-note"), **(extra_pages or {})}
+        bib = (MINIMAL / "bib" / "references.bib").read_text(encoding="utf-8") + BIB.removeprefix(ONE_ENTRY)
+        return build(make_site(tmp_path, pages, bib=bib, options=series_options()), tmp_path / "site")
+
+    return _build
+
+
+def test_in_a_series_the_pictures_are_the_note_s(build_series):
+    result = build_series()
+    assert result.ok, result.text()
+    site = result.site_dir
+    home = BeautifulSoup(result.html("note"), "html.parser")
+    assert [e["id"] for e in home.select("li.timeline__event")] == ["event-first-wave", "event-abstract"]
+    assert home.select_one("#event-first-wave a.timeline__where")["href"] == "chapter/#when-first-wave"
+    assert not BeautifulSoup(result.html(), "html.parser").select(".timeline")  # not on the series' home
+    assert BeautifulSoup(result.html("note/chapter"), "html.parser").select_one("figure#chart-waves svg")
+    links = [a["href"] for a in home.select(".data-downloads a")]
+    assert links[:2] == ["data/key-figures.csv", "data/key-figures.json"]  # the note's own folder
+    for name in ("key-figures.csv", "timeline.json", "datapackage.json"):
+        assert (site / "note" / "data" / name).is_file(), name
+    assert not (site / "data").exists() and not (site / "second-note" / "data").exists()
+    rows = list(csv.DictReader(io.StringIO((site / "note" / "data" / "timeline.csv").read_text(encoding="utf-8"))))
+    assert rows[0]["url"] == "https://example.github.io/briefing/note/chapter/#when-first-wave"
+    package = json.loads((site / "note" / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["title"] == "Key figures and timeline of “A Minimal Note”"
+    assert package["sources"][0] == {"title": "A Minimal Note", "path": "https://example.github.io/briefing/note/"}
+    for name in ("figures.yml", "timeline.yml", "charts.yml"):  # the sources of the downloads, not published
+        assert not (site / "note" / name).exists(), name
+
+
+def test_in_a_series_a_timeline_names_pages_of_its_own_note(build_series):
+    result = build_series({"timeline.yml": TIMELINE.replace("page: chapter.md", "page: second-note/only-chapter.md")})
+    _fails_at(result, "docs/note/timeline.yml:5", "no page 'second-note/only-chapter.md' under docs/note/",
+              "chapter.md")
+
+
+def test_a_picture_on_a_page_of_no_note_fails(build_series):
+    series_home = "# A Minimal Series\n\n<!-- timeline -->\n\n<!-- notes -->\n"
+    result = build_series(extra_pages={"index.md": series_home})
+    _fails_at(result, "docs/index.md:3", "<!-- timeline --> on a page of no note")
+
+
+def test_a_note_without_pictures_files_builds_as_before(build_series):
+    result = build_series({"timeline.yml": None, "charts.yml": None,
+                           "index.md": HOME.replace("<!-- timeline -->\n", ""),
+                           "chapter.md": CHAPTER.replace("<!-- chart: waves -->\n", "")})
+    assert result.ok, result.text()
+    assert not BeautifulSoup(result.html("note"), "html.parser").select(".timeline")
+    assert (result.site_dir / "note" / "data" / "key-figures.csv").is_file()  # the figures still have theirs

@@ -1,5 +1,5 @@
-"""The print edition (print/index.html) and its PDF: the whole note, the chapters in reading
-order, notes 1-15 with the numbers they carry on the website, the bibliography; built offline;
+"""A note's print edition (<note>/print/index.html) and its PDF: the whole note, the chapters in
+reading order, its notes with the numbers they carry on the website, its bibliography; built offline;
 and a print document: nothing only a screen can use, URLs broken where Chicago allows, the
 bibliography with hanging indents and whole entries, the author note on the byline's page,
 running heads naming the section, the record's date in the metadata."""
@@ -16,11 +16,12 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
+from briefing.publication import edition as pe
 from briefing.publication import pdf as _pdf
-from briefing.publication import print_edition as pe
+from briefing.publication import print_edition
 
 import printed
-from sitebuild import MINIMAL
+from sitebuild import MINIMAL, NOTE, as_note, series_options
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -220,23 +221,24 @@ def test_refused_addresses_are_located_by_page_and_line():
 
 
 def test_pdf_can_be_turned_off(fixture_site):
-    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"},
-                          options={"publication": {"pdf": False}})
+    result = fixture_site(as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"}),
+                          options={**series_options(), "publication": {"pdf": False}})
     assert result.ok, result.text()
-    assert not list(result.site_dir.glob("*.pdf"))
-    assert (result.site_dir / "print" / "index.html").is_file()
-    assert "Download PDF" not in result.html()
+    assert not list(result.site_dir.rglob("*.pdf"))
+    assert (result.site_dir / NOTE / "print" / "index.html").is_file()
+    assert "Download PDF" not in result.html(NOTE)
 
 
 def test_no_pdf_under_mkdocs_serve_unless_asked(fixture_site):
-    pages = {"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"}
-    result = fixture_site(pages, options={"publication": {"pdf": True}}, command="serve")
+    pages = as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"})
+    result = fixture_site(pages, options={**series_options(), "publication": {"pdf": True}}, command="serve")
     assert result.ok, result.text()
-    assert not list(result.site_dir.glob("*.pdf")) and "Download PDF" not in result.html()
-    assert (result.site_dir / "print" / "index.html").is_file()
-    result = fixture_site(pages, options={"publication": {"pdf": True, "pdf_when_serving": True}}, command="serve")
+    assert not list(result.site_dir.rglob("*.pdf")) and "Download PDF" not in result.html(NOTE)
+    assert (result.site_dir / NOTE / "print" / "index.html").is_file()
+    result = fixture_site(pages, options={**series_options(), "publication": {"pdf": True, "pdf_when_serving": True}},
+                          command="serve")
     assert result.ok, result.text()
-    assert list(result.site_dir.glob("*.pdf")) and "Download PDF" in result.html()
+    assert list((result.site_dir / NOTE).glob("*.pdf")) and "Download PDF" in result.html(NOTE)
 
 
 def test_missing_weasyprint_or_pango_is_a_clear_error(monkeypatch, tmp_path):
@@ -245,7 +247,7 @@ def test_missing_weasyprint_or_pango_is_a_clear_error(monkeypatch, tmp_path):
     (tmp_path / "print.html").write_text("<p>x</p>", encoding="utf-8")
     monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)  # import fails like a missing Pango
     with pytest.raises(PluginError, match="pdf: false"):
-        pe.write_pdf(tmp_path / "print.html", tmp_path, tmp_path / "x.pdf", 60)
+        print_edition.write_pdf(tmp_path / "print.html", tmp_path, tmp_path / "x.pdf", 60)
 
 
 # ----------------------------------------------------------------------------- images, deadlines
@@ -268,33 +270,34 @@ def pdf_images(pdf: Path) -> list[list[str]]:
 
 
 def test_local_images_are_in_the_print_edition_and_the_pdf(fixture_site, tmp_path):
-    pages = {"index.md": "# Home\n\n![A red bar](assets/bar.png)\n",
-             "chapter.md": "# Chapter\n\nText.\n\n![A blue bar](img/blue.png)\n"}
-    (tmp_path / "docs" / "assets").mkdir(parents=True)
+    pages = as_note({"index.md": "# Home\n\n![A red bar](assets/bar.png)\n",
+                     "chapter.md": "# Chapter\n\nText.\n\n![A blue bar](../img/blue.png)\n"})
+    (tmp_path / "docs" / NOTE / "assets").mkdir(parents=True)
     (tmp_path / "docs" / "img").mkdir(parents=True)
-    (tmp_path / "docs" / "assets" / "bar.png").write_bytes(png(40, 20))
+    (tmp_path / "docs" / NOTE / "assets" / "bar.png").write_bytes(png(40, 20))
     (tmp_path / "docs" / "img" / "blue.png").write_bytes(png(30, 10, (20, 40, 200)))
-    result = fixture_site(pages, options={"publication": {"pdf": True}})
+    result = fixture_site(pages, options={**series_options(), "publication": {"pdf": True}})
     assert result.ok, result.text()
-    edition = BeautifulSoup((result.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    sources = [img["src"] for img in edition.select("main img")]
-    assert sources == ["../assets/bar.png", "../img/blue.png"]
-    assert all((result.site_dir / "print" / src).resolve().is_file() for src in sources)
-    (pdf,) = result.site_dir.glob("*.pdf")
+    edition = (result.site_dir / NOTE / "print" / "index.html").read_text(encoding="utf-8")
+    sources = [img["src"] for img in BeautifulSoup(edition, "html.parser").select("main img")]
+    assert sources == ["../assets/bar.png", "../../img/blue.png"]  # the note's own image and the site's
+    assert all((result.site_dir / NOTE / "print" / src).resolve().is_file() for src in sources)
+    (pdf,) = (result.site_dir / NOTE).glob("*.pdf")
     sizes = sorted((row[3], row[4]) for row in pdf_images(pdf))
     assert sizes == [("30", "10"), ("40", "20")]
 
 
 def test_a_remote_image_fails_naming_page_and_line(fixture_site):
-    pages = {"index.md": "# Home\n\nText.\n", "chapter.md": "# Chapter\n\nText.\n\n![far](https://cdn.example.org/x.png)\n"}
-    result = fixture_site(pages)
+    pages = as_note({"index.md": "# Home\n\n## Abstract\n\nText.\n",
+                     "chapter.md": "# Chapter\n\nText.\n\n![far](https://cdn.example.org/x.png)\n"})
+    result = fixture_site(pages, options=series_options())
     assert not result.ok
     # the link policy refuses it as the page is built (and takes it out of the page, so neither
     # the print edition nor the PDF ever sees it; the PDF's own fetcher refuses the network too:
     # test_pdf_reads_the_sites_own_files_only)
     message = next(m for m in result.messages if "cdn.example.org/x.png" in m)
-    assert "docs/chapter.md:5: third-party request (<img src>)" in message
-    assert "cdn.example.org" not in (result.site_dir / "print" / "index.html").read_text(encoding="utf-8")
+    assert f"docs/{NOTE}/chapter.md:5: third-party request (<img src>)" in message
+    assert "cdn.example.org" not in (result.site_dir / NOTE / "print" / "index.html").read_text(encoding="utf-8")
 
 
 def test_pdf_timeout_stops_the_renderer(tmp_path):
@@ -314,21 +317,22 @@ def test_pdf_timeout_stops_the_renderer(tmp_path):
 
 
 def test_pdf_timeout_is_a_strict_failure_saying_what_to_do(fixture_site):
-    result = fixture_site({"index.md": "# Home\n\nText.\n"},
-                          options={"publication": {"pdf": True, "pdf_timeout": 0.01}})
+    result = fixture_site(as_note({"index.md": "# Home\n\n## Abstract\n\nText.\n"}),
+                          options={**series_options(), "publication": {"pdf": True, "pdf_timeout": 0.01}})
     assert not result.ok
     assert any("stopped after 0.01 s (briefing.publication.pdf_timeout)" in m and "pdf: false" in m
                for m in result.messages), result.text()
-    assert not list(result.site_dir.glob("*.pdf*")) and not list(result.site_dir.glob(".*.part"))
+    assert not list(result.site_dir.rglob("*.pdf*")) and not list(result.site_dir.rglob(".*.part"))
 
 
 def test_a_failed_strict_build_spends_no_time_on_the_pdf(fixture_site, monkeypatch):
     calls = []
     monkeypatch.setattr(_pdf, "render", lambda *args, **kwargs: calls.append(args))
-    result = fixture_site({"index.md": "# Home\n\nText.[@nosuchkey2020]\n"}, options={"publication": {"pdf": True}})
+    result = fixture_site(as_note({"index.md": "# Home\n\n## Abstract\n\nText.[@nosuchkey2020]\n"}),
+                          options={**series_options(), "publication": {"pdf": True}})
     assert not result.ok and any("nosuchkey2020" in m for m in result.messages)
-    assert calls == [] and not list(result.site_dir.glob("*.pdf"))
-    assert (result.site_dir / "print" / "index.html").is_file()
+    assert calls == [] and not list(result.site_dir.rglob("*.pdf"))
+    assert (result.site_dir / NOTE / "print" / "index.html").is_file()
 
 
 def test_a_broken_link_stops_the_pdf(fixture_site, monkeypatch):
@@ -336,8 +340,8 @@ def test_a_broken_link_stops_the_pdf(fixture_site, monkeypatch):
     not rendered for nothing."""
     calls = []
     monkeypatch.setattr(_pdf, "render", lambda *args, **kwargs: calls.append(args))
-    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n\n<a href=\"nowhere/\">x</a>\n"},
-                          options={"publication": {"pdf": True}})
+    result = fixture_site(as_note({"index.md": "# Home\n\n<!-- cite-this -->\n\n<a href=\"nowhere/\">x</a>\n"}),
+                          options={**series_options(), "publication": {"pdf": True}})
     assert not result.ok and any("broken link" in m and "nowhere/" in m for m in result.messages), result.text()
     assert calls == []
 
@@ -348,8 +352,9 @@ def test_links_to_a_pdf_not_rendered_are_not_reported_broken(fixture_site, caplo
     import logging
 
     caplog.set_level(logging.INFO, logger="mkdocs")
-    result = fixture_site({"index.md": "# Home\n\nText.[@nosuchkey2020]\n\n<!-- cite-this -->\n",
-                           "chapter.md": "# Chapter\n\nText.\n"}, options={"publication": {"pdf": True}})
+    result = fixture_site(as_note({"index.md": "# Home\n\nText.[@nosuchkey2020]\n\n<!-- cite-this -->\n",
+                                   "chapter.md": "# Chapter\n\nText.\n"}),
+                          options={**series_options(), "publication": {"pdf": True}})
     assert not result.ok and any("nosuchkey2020" in m for m in result.messages)
     assert not [m for m in result.messages if "a-minimal-note.pdf" in m], result.text()
     said = [r.getMessage() for r in caplog.records if "a-minimal-note.pdf not checked" in r.getMessage()]
@@ -375,34 +380,37 @@ def test_a_build_in_which_nothing_changed_reuses_the_pdf(fixture_site, tmp_path,
     code digest; the next build with nothing changed puts it in the site without WeasyPrint."""
     caplog.set_level("INFO", logger="mkdocs")
     renders = counting_renders(monkeypatch)
-    pages = {"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"}
-    first = fixture_site(pages, options={"publication": {"pdf": True}})
+    pages = as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"})
+    options = {**series_options(), "publication": {"pdf": True}}
+    first = fixture_site(pages, options=options)
     assert first.ok, first.text()
-    (pdf,) = first.site_dir.glob("*.pdf")
+    (pdf,) = (first.site_dir / NOTE).glob("*.pdf")
     made = pdf.read_bytes()
     assert len(renders) == 1 and list((tmp_path / ".cache" / "plugin" / "pdf" / pdf.name).glob("*.pdf"))
-    second = fixture_site(pages, options={"publication": {"pdf": True}})
+    second = fixture_site(pages, options=options)
     assert second.ok, second.text()
     assert len(renders) == 1, "the second build rendered the PDF again"
     assert pdf.read_bytes() == made
-    assert any(f"PDF edition: {pdf.name}" in r.getMessage() and "reused" in r.getMessage() for r in caplog.records)
+    assert any(f"PDF edition: {NOTE}/{pdf.name}" in r.getMessage() and "reused" in r.getMessage()
+               for r in caplog.records)
 
 
 def test_a_changed_page_or_image_renders_the_pdf_again(fixture_site, tmp_path, monkeypatch):
     renders = counting_renders(monkeypatch)
-    (tmp_path / "docs" / "img").mkdir(parents=True)
-    image = tmp_path / "docs" / "img" / "bar.png"
+    (tmp_path / "docs" / NOTE / "img").mkdir(parents=True)
+    image = tmp_path / "docs" / NOTE / "img" / "bar.png"
     image.write_bytes(png(40, 20))
-    pages = {"index.md": "# Home\n\nText.\n", "chapter.md": "# Chapter\n\nText.\n\n![A bar](img/bar.png)\n"}
-    options = {"publication": {"pdf": True}}
+    plain = {"index.md": "# Home\n\nText.\n", "chapter.md": "# Chapter\n\nText.\n\n![A bar](img/bar.png)\n"}
+    pages = as_note(plain)
+    options = {**series_options(), "publication": {"pdf": True}}
     assert fixture_site(pages, options=options).ok
-    changed = {**pages, "chapter.md": pages["chapter.md"].replace("Text.", "Other text.")}
+    changed = as_note({**plain, "chapter.md": plain["chapter.md"].replace("Text.", "Other text.")})
     assert fixture_site(changed, options=options).ok
     assert len(renders) == 2, "a changed chapter must render the PDF anew"
     image.write_bytes(png(40, 20, (20, 200, 30)))  # the same name, other pixels: the edition's HTML is the same
     result = fixture_site(changed, options=options)
     assert result.ok and len(renders) == 3, "a changed image must render the PDF anew"
-    (pdf,) = result.site_dir.glob("*.pdf")
+    (pdf,) = (result.site_dir / NOTE).glob("*.pdf")
     assert len(list((tmp_path / ".cache" / "plugin" / "pdf" / pdf.name).glob("*.pdf"))) == 1  # older entries go
 
 

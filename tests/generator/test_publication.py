@@ -1,30 +1,22 @@
-"""The note's own record (briefing.publication): cite-this block, .bib/.ris downloads, meta tags on
-every page, CITATION.cff, robots.txt, sitemap, canonical URLs and the 404 page all agree with it."""
+"""A note's own record (its index.md's front matter) as every output needs it: Chicago forms of
+its authors, cite-this block, .bib/.ris downloads, meta tags, the footer's rights, CITATION.cff
+(which cites the series), the deploy checks; and what an old record in mkdocs.yml says."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from pathlib import Path
 
 import pytest
 import rispy
 import yaml
 from bs4 import BeautifulSoup
-from mkdocs.config import load_config
-from mkdocs.exceptions import PluginError
 from pybtex.database import parse_string
 
 from briefing.publication import record as _publication
+from briefing.series.record import Author, parse
 
-from sitebuild import MINIMAL
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-
-
-
-
+from sitebuild import MINIMAL, NOTE, as_note, series_options
 
 
 def metas(soup: BeautifulSoup) -> dict[str, list[str]]:
@@ -36,83 +28,111 @@ def metas(soup: BeautifulSoup) -> dict[str, list[str]]:
     return found
 
 
+SERIES = _publication.Series(name="Notes", publisher="Press", place="Town", address="1 Road, Town",
+                             url="https://example.org/site/")
+
+
+class _Options:
+    deploy, pdf, pdf_when_serving, pdf_timeout = False, True, False, 60
+
+
+def record_of(front_matter: str):
+    record, problems = parse(f"---\n{front_matter}---\n\n# T\n", "a-note", "docs/a-note/index.md")
+    assert problems == [] and record is not None, problems
+    return _publication.from_note(record, SERIES, _Options())
+
+
+GOOD = """note:
+  title: A Note
+  authors:
+    - {given: Jane, family: Smith, affiliation: Uni, honorific: Dr}
+  number: 7
+  date: 2024-02-03
+  chapters: []
+"""
 
 
 # ----------------------------------------------------------------------------- the record
 
 
-def _config_with(tmp_path: Path, publication, **site):
-    (tmp_path / "docs").mkdir(exist_ok=True)
-    data = {"site_name": "A Note", "site_url": "https://example.org/note/",
-            "plugins": [{"briefing": {"publication": publication}}], **site}
-    path = tmp_path / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    return load_config(str(path))
-
-
-GOOD = {"title": "A Note", "author": {"given": "Jane", "family": "Smith", "affiliation": "Uni"},
-        "series": "Notes", "number": "7", "date": "2024-02-03", "publisher": "Press"}
-
-
-def test_full_date_and_defaults(tmp_path):
-    record, warnings = _publication.load(_config_with(tmp_path, GOOD))
-    assert warnings == []
+def test_full_date_address_and_defaults():
+    record = record_of(GOOD)
     assert record.date_text == "February 3, 2024" and record.iso_date == "2024-02-03"
-    assert record.url == "https://example.org/note/" and record.pdf is True and record.language == "en"
+    assert record.url == "https://example.org/site/a-note/" and record.pdf is True and record.language == "en"
+    assert record.files() == {"bib": "a-note/a-note.bib", "ris": "a-note/a-note.ris", "print": "a-note/print/",
+                              "pdf": "a-note/a-note.pdf"}
+    assert record.publisher == "Press" and record.series == "Notes" and record.number == "7"
+    assert record.author_display == "Dr Jane Smith" and record.note_authors == "Jane Smith"
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({**GOOD, "date": "Nov 2023"}, "YYYY-MM"),
-    ({k: v for k, v in GOOD.items() if k != "title"}, "title"),
-    ({**GOOD, "author": {"given": "Jane", "family": "Smith"}}, "affiliation"),
-    ({**GOOD, "number": 7}, "number"),
+def author(n: int) -> Author:
+    return Author(given=f"Given{n}", family=f"Family{n}", affiliation="Uni")
+
+
+@pytest.mark.parametrize("count, note, bibliography", [
+    (1, "Given1 Family1", "Family1, Given1"),
+    (2, "Given1 Family1 and Given2 Family2", "Family1, Given1, and Given2 Family2"),
+    (3, "Given1 Family1 et al.", "Family1, Given1, Given2 Family2, and Given3 Family3"),
+    (6, "Given1 Family1 et al.",
+     "Family1, Given1, Given2 Family2, Given3 Family3, Given4 Family4, Given5 Family5, and Given6 Family6"),
+    (7, "Given1 Family1 et al.", "Family1, Given1, Given2 Family2, Given3 Family3, et al."),
 ])
-def test_bad_record_is_an_error_naming_mkdocs_yml(tmp_path, bad, message, caplog):
-    """A wrong type or a missing field fails as the configuration is read (its messages
-    logged), a date that is not one as the record is made (a PluginError)."""
-    from mkdocs.exceptions import Abort
-
-    try:
-        _publication.load(_config_with(tmp_path, bad))
-        raise AssertionError("the record was accepted")
-    except PluginError as error:
-        text = str(error)
-    except Abort:
-        text = caplog.text
-    assert "mkdocs.yml" in text and message in text
+def test_chicago_forms_of_several_authors(count, note, bibliography):
+    """CMOS 18 (14.76): a note names two in full, of three or more the first and et al.; a
+    bibliography entry lists up to six, of seven or more the first three and et al."""
+    pub = dataclasses.replace(record_of(GOOD), authors=tuple(author(n) for n in range(1, count + 1)))
+    assert pub.note_authors == note and pub.bibliography_authors == bibliography
+    assert [name.split(", ")[0] for name in pub.bibliography_authors.split(" and ")][:1] == ["Family1"]
 
 
-def test_unknown_key_and_disagreeing_site_settings_are_warnings(tmp_path, caplog):
-    _record, warnings = _publication.load(_config_with(tmp_path, {**GOOD, "titel": "x"}, site_name="Other",
-                                                       site_author="Someone"))
-    text = "\n".join(warnings) + caplog.text  # the unknown key: a warning of the configuration
-    assert "titel" in text and "site_name" in text and "site_author" in text
+def test_several_authors_in_every_download_and_tag():
+    pub = dataclasses.replace(record_of(GOOD), authors=(author(1), author(2)))
+    (entry,) = parse_string(_publication.bibtex(pub), "bibtex").entries.values()
+    assert [" ".join(p.last_names) for p in entry.persons["author"]] == ["Family1", "Family2"]
+    (ris,) = rispy.loads(_publication.ris(pub))
+    assert ris["authors"] == ["Family1, Given1", "Family2, Given2"]
+    tags = [(t["key"], t["content"]) for t in _publication.meta_tags(pub, page_title=None, description="d",
+                                                                     page_url="", site_name="S", pdf_url=None)]
+    assert [value for key, value in tags if key in ("citation_author", "citation_author_institution")] == [
+        "Family1, Given1", "Uni", "Family2, Given2", "Uni"]
+    assert [value for key, value in tags if key == "DC.creator"] == ["Family1, Given1", "Family2, Given2"]
 
 
-def test_typo_in_the_record_fails_a_strict_build(fixture_site):
-    result = fixture_site({"index.md": "# Home\n\nText.\n"}, options={"publication": {"serie": "x"}})
+def test_issn_and_keywords_reach_the_downloads_and_tags():
+    pub = dataclasses.replace(record_of(GOOD), issn="2049-3630", keywords=("rivers", "borders"))
+    (entry,) = parse_string(_publication.bibtex(pub), "bibtex").entries.values()
+    assert str(entry.fields["issn"]) == "2049-3630" and str(entry.fields["keywords"]) == "rivers, borders"
+    (ris,) = rispy.loads(_publication.ris(pub))
+    assert ris["issn"] == "2049-3630" and ris["keywords"] == ["rivers", "borders"]
+    tags = {t["key"]: t["content"] for t in _publication.meta_tags(pub, page_title=None, description="d",
+                                                                   page_url="", site_name="S", pdf_url=None)}
+    assert tags["citation_issn"] == "2049-3630" and tags["citation_keywords"] == "rivers; borders"
+
+
+def test_an_old_record_in_mkdocs_yml_says_where_the_record_went(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, options={"publication": {"title": "x", "serie": "y"}})
     assert not result.ok
+    assert any("mkdocs.yml: briefing.publication.title:" in m and "index.md's front matter under note:" in m
+               for m in result.messages), result.text()
     assert any("serie" in m and "mkdocs.yml" in m for m in result.messages), result.text()
 
 
-def test_site_without_a_record_builds_and_cite_this_without_one_warns(fixture_site):
-    result = fixture_site({"index.md": "# Home\n\nText.\n"}, options={"publication": None})
-    assert result.ok, result.text()
-    assert not (result.site_dir / "print").exists()
-    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n"}, options={"publication": None})
+def test_site_name_and_site_author_repeat_the_series(fixture_site):
+    result = fixture_site(as_note({}), options=series_options(), site_name="Other", site_author="Someone")
     assert not result.ok
-    assert any("index.md" in m and "cite-this" in m for m in result.messages), result.text()
+    text = result.text()
+    assert "site_name 'Other' differs from briefing.series.name 'A Minimal Series'" in text
+    assert "site_author 'Someone' differs from briefing.series.publisher" in text
 
 
-# ----------------------------------------------------------------------------- downloads
-
-
-
-
-
-
-
-
+def test_cite_this_on_a_page_of_no_note_is_refused(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nText.\n"})
+    assert result.ok, result.text()
+    assert not list(result.site_dir.rglob("print"))
+    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n"})
+    assert not result.ok
+    assert any("docs/index.md:3:" in m and "cite-this" in m and "page of no note" in m
+               for m in result.messages), result.text()
 
 
 # ----------------------------------------------------------------------------- the citable address
@@ -133,37 +153,57 @@ def test_placeholder_addresses(url, placeholder):
 
 
 def _deploy_options(**publication) -> dict:
-    return {"publication": {"deploy": True, **publication}}
+    return {**series_options(), "publication": {"deploy": True, **publication}}
+
+
+PAGES = as_note({"index.md": "# Home\n\n## Abstract\n\nA note.\n\n<!-- cite-this -->\n"})
 
 
 def test_deploy_build_refuses_the_placeholder_address(fixture_site):
-    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n"}, options=_deploy_options(),
-                          site_url="https://example.github.io/briefing/")
+    result = fixture_site(PAGES, options=_deploy_options(), site_url="https://example.github.io/briefing/")
     assert not result.ok
     text = result.text()
     assert "example.github.io is a placeholder" in text and "SITE_URL" in text and "mkdocs.yml" in text, text
     assert "Traceback" not in text
 
 
+def test_a_deploy_build_of_plain_pages_refuses_the_placeholder_address_too(fixture_site):
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, options={"publication": {"deploy": True}},
+                          site_url="https://example.github.io/briefing/")
+    assert not result.ok and "example.github.io is a placeholder" in result.text(), result.text()
+
+
 def test_deploy_build_with_the_real_address_builds_and_checks_citation_cff(fixture_site, tmp_path):
+    """CITATION.cff cites the series' site: its name, its publisher, the address published."""
     address = "https://owner.github.io/briefing/"
-    pages = {"index.md": "# Home\n\n<!-- cite-this -->\n"}
-    result = fixture_site(pages, options=_deploy_options(), site_url=address)
+    result = fixture_site(PAGES, options=_deploy_options(), site_url=address)
     assert result.ok, result.text()
-    assert address in result.html()
-    minimal_cff = (MINIMAL / "CITATION.cff").read_text(encoding="utf-8")  # agrees with the minimal record
+    assert address + f"{NOTE}/" in result.html(NOTE)
+    minimal_cff = (MINIMAL / "CITATION.cff").read_text(encoding="utf-8")  # agrees with the minimal series
     (tmp_path / "CITATION.cff").write_text(minimal_cff, encoding="utf-8")
-    result = fixture_site(pages, options=_deploy_options(), site_url=address)
+    result = fixture_site(PAGES, options=_deploy_options(), site_url=address)
     assert not result.ok and "CITATION.cff: url is" in result.text() and address in result.text(), result.text()
     text = minimal_cff.replace(yaml.safe_load(minimal_cff)["url"], address)
     (tmp_path / "CITATION.cff").write_text(text, encoding="utf-8")
-    result = fixture_site(pages, options=_deploy_options(), site_url=address)
+    result = fixture_site(PAGES, options=_deploy_options(), site_url=address)
     assert result.ok, result.text()
+    (tmp_path / "CITATION.cff").write_text(text.replace('title: "A Minimal Series"', 'title: "Another"', 1),
+                                           encoding="utf-8")
+    result = fixture_site(PAGES, options=_deploy_options(), site_url=address)
+    assert not result.ok and "title is 'Another', the series' record says 'A Minimal Series'" in result.text()
+
+
+def test_citation_cff_of_the_minimal_series_agrees():
+    series = dataclasses.replace(SERIES, name="A Minimal Series", publisher="Some University",
+                                 url="https://example.github.io/briefing/")
+    cff = yaml.safe_load((MINIMAL / "CITATION.cff").read_text(encoding="utf-8"))
+    assert _publication.citation_cff_problems(series, cff) == []
+    assert _publication.citation_cff_problems(dataclasses.replace(series, issn="2049-3630"), cff) == [
+        "preferred-citation.issn is None, the series' record says '2049-3630'"]
 
 
 def test_a_local_build_keeps_the_fallback_address(fixture_site):
-    result = fixture_site({"index.md": "# Home\n\n<!-- cite-this -->\n"},
-                          site_url="https://example.github.io/briefing/")
+    result = fixture_site(PAGES, options=series_options(), site_url="https://example.github.io/briefing/")
     assert result.ok, result.text()
 
 
@@ -184,20 +224,25 @@ def footer(html: str) -> str:
 
 
 def test_rights_the_record_states_reach_footer_edition_and_tags_escaped(fixture_site):
+    """On the note's pages only: the series' home claims no rights for it."""
     rights = "© 2023 <b>The Author</b> & Press. All rights reserved."
-    result = fixture_site({"index.md": "# Home\n\nText.\n"}, options={"publication": {"rights": rights}})
+    pages = as_note({"index.md": "# Home\n\nText.\n", "chapter.md": "# Chapter\n\nText.\n"}, rights=rights)
+    result = fixture_site(pages, options=series_options())
     assert result.ok, result.text()
-    html = result.html()
-    assert footer(html) == rights and "<b>The Author</b>" not in html
-    assert metas(BeautifulSoup(html, "html.parser"))["DC.rights"] == [rights]
-    edition = BeautifulSoup((result.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for page in (NOTE, f"{NOTE}/chapter"):
+        html = result.html(page)
+        assert footer(html) == rights and "<b>The Author</b>" not in html
+        assert metas(BeautifulSoup(html, "html.parser"))["DC.rights"] == [rights]
+    assert footer(result.html()) == "" and "DC.rights" not in result.html()
+    edition = BeautifulSoup((result.site_dir / NOTE / "print" / "index.html").read_text(encoding="utf-8"),
+                            "html.parser")
     assert edition.select_one(".colophon__rights").get_text() == rights and not edition.select(".colophon b")
 
 
 def test_a_copyright_setting_beside_the_record_fails_a_strict_build(fixture_site):
     result = fixture_site({"index.md": "# Home\n\nText.\n"}, copyright="Text &copy; 2023 Someone.")
     assert not result.ok
-    assert any("copyright" in m and "briefing.publication.rights" in m and "mkdocs.yml" in m
+    assert any("copyright" in m and "note.rights" in m and "mkdocs.yml" in m
                for m in result.messages), result.text()
 
 
@@ -241,17 +286,14 @@ def _one_line(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pub() -> _publication.Publication:
-    """The minimal note's record (tests/fixtures/minimal/mkdocs.yml)."""
-    record, warnings = _publication.load(load_config(str(MINIMAL / "mkdocs.yml")))
-    assert warnings == [] and record is not None
-    return record
+    """A note's record (see GOOD)."""
+    return record_of(GOOD)
 
 
 @pytest.fixture
 def hostile(pub) -> _publication.Publication:
-    import dataclasses
-
-    return dataclasses.replace(pub, **HOSTILE)
+    fields = {key: value for key, value in HOSTILE.items() if key not in ("given", "family")}
+    return dataclasses.replace(pub, authors=(Author(HOSTILE["given"], HOSTILE["family"], "Uni"),), **fields)
 
 
 def test_hostile_record_reads_back_from_the_bib_as_one_entry_with_its_own_fields(hostile):

@@ -9,7 +9,7 @@ import pytest
 
 from briefing.links import scan as sl
 
-from sitebuild import ONE_ENTRY
+from sitebuild import NOTE, ONE_ENTRY, as_note, series_options
 
 BASE = sl.Base.from_site_url("https://example.github.io/briefing/")
 
@@ -116,9 +116,9 @@ def test_a_chapter_breaking_the_rules_fails_naming_file_and_line_of_each(fixture
     assert "Traceback" not in result.text()
     for index, (_, what, reason) in enumerate(HOSTILE):
         line = 6 + 4 * index
-        assert any(m.startswith(f"check_links: docs/index.md:{line}: ") and reason in m and repr(what) in m
+        assert any(m.startswith(f"briefing.links: docs/index.md:{line}: ") and reason in m and repr(what) in m
                    for m in result.messages), (line, reason, result.text())
-    assert len([m for m in result.messages if m.startswith("check_links: docs/index.md:")]) == len(HOSTILE)
+    assert len([m for m in result.messages if m.startswith("briefing.links: docs/index.md:")]) == len(HOSTILE)
 
 
 def test_a_markdown_link_mkdocs_cannot_parse_fails_naming_file_and_line(fixture_site):
@@ -134,11 +134,12 @@ def test_a_markdown_link_mkdocs_cannot_parse_fails_naming_file_and_line(fixture_
 def test_what_breaks_a_rule_reaches_no_page_and_no_hook(fixture_site):
     page = ('# Home\n\nText.[@smith2020title]\n\n<a href="&#1;javascript:alert(1)">x</a> '
             '<img src="https://third.party/x.png" alt="y">\n')
-    result = fixture_site({"index.md": page}, bib=ONE_ENTRY, strict=False, options={"publication": {"pdf": True}})
+    result = fixture_site(as_note({"index.md": page}), bib=ONE_ENTRY, strict=False,
+                          options={**series_options(), "publication": {"pdf": True}})
     assert result.ok, result.text()  # the print edition and PDF are built: no traceback
-    for name in ("index.html", "print/index.html"):
+    for name in (f"{NOTE}/index.html", f"{NOTE}/print/index.html"):
         built = (result.site_dir / name).read_text(encoding="utf-8")
         assert "javascript:" not in built and "third.party" not in built, name
-    assert (result.site_dir / "a-minimal-note.pdf").is_file()
+    assert (result.site_dir / NOTE / "a-minimal-note.pdf").is_file()
 
 

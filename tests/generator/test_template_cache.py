@@ -7,7 +7,10 @@ import jinja2
 
 from briefing.common import theme
 
-PAGES = {"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"}
+from sitebuild import NOTE, as_note, series_options
+
+PAGES = as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"})
+OPTIONS = series_options()
 
 
 def counting_compiles(monkeypatch) -> list[str]:
@@ -24,17 +27,17 @@ def counting_compiles(monkeypatch) -> list[str]:
 
 def test_a_second_build_compiles_no_template(fixture_site, tmp_path, monkeypatch):
     compiled = counting_compiles(monkeypatch)
-    first = fixture_site(PAGES)
+    first = fixture_site(PAGES, options=OPTIONS)
     assert first.ok, first.text()
     assert "main.html" in compiled and list((tmp_path / ".cache" / "plugin" / "jinja").glob("*/__jinja2_*"))
-    html = first.html("chapter/")
+    html = first.html(f"{NOTE}/chapter/")
     compiled.clear()
-    second = fixture_site(PAGES)
+    second = fixture_site(PAGES, options=OPTIONS)
     assert second.ok, second.text()
     # only Material's search plugin still compiles its translations, in an environment of its own
     # made in its on_config (stock Material does the same)
     assert set(compiled) <= {"partials/language.html", "partials/languages/en.html"}, compiled
-    assert second.html("chapter/") == html
+    assert second.html(f"{NOTE}/chapter/") == html
 
 
 def test_the_cache_folder_follows_the_environments_settings():

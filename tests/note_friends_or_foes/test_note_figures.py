@@ -11,23 +11,23 @@ from bs4 import BeautifulSoup
 
 from briefing.key_figures import figures as kf
 
-from sitebuild import plugin_options, real_config
+from sitebuild import PAPER
 
 ROOT = Path(__file__).resolve().parents[2]
 
 REQUIRED = {  # value as the note words it -> the chapter that states it
-    "60%": "historical-perspective",
-    "500%": "historical-perspective",
-    "nearly 2,300": "historical-perspective",
-    "1.7 million": "security-challenge",
-    "around 200,000": "security-challenge",
-    "circa four million": "afghan-migration",
-    "approximately seven million": "afghan-migration",
-    "In the region of six million": "afghan-migration",
-    "3.5 million": "afghan-migration",
-    "two million": "afghan-migration",  # to Iran: the migration chart's first wave (issue 15)
-    "nearly 800,000": "afghan-migration",
-    "at least 600,000": "afghan-migration",
+    "60%": f"{PAPER}/historical-perspective",
+    "500%": f"{PAPER}/historical-perspective",
+    "nearly 2,300": f"{PAPER}/historical-perspective",
+    "1.7 million": f"{PAPER}/security-challenge",
+    "around 200,000": f"{PAPER}/security-challenge",
+    "circa four million": f"{PAPER}/afghan-migration",
+    "approximately seven million": f"{PAPER}/afghan-migration",
+    "In the region of six million": f"{PAPER}/afghan-migration",
+    "3.5 million": f"{PAPER}/afghan-migration",
+    "two million": f"{PAPER}/afghan-migration",  # to Iran: the migration chart's first wave (issue 15)
+    "nearly 800,000": f"{PAPER}/afghan-migration",
+    "at least 600,000": f"{PAPER}/afghan-migration",
 }
 
 
@@ -50,8 +50,8 @@ def _soup(site_dir: Path, url_path: str) -> BeautifulSoup:
 
 
 def test_real_figures_file_is_clean_and_complete():
-    path = ROOT / plugin_options(real_config())["key_figures"]["file"]
-    figures, problems = kf.load_figures(path.read_text(encoding="utf-8"), "data/figures.yml")
+    path = ROOT / "docs" / PAPER / "figures.yml"  # beside the note's index.md
+    figures, problems = kf.load_figures(path.read_text(encoding="utf-8"), f"docs/{PAPER}/figures.yml")
     assert problems == []
     assert set(REQUIRED) <= {f.value for f in figures}
 
@@ -61,15 +61,19 @@ def _resolve(href: str, page_url: str) -> tuple[str, str]:
     return parts.path, parts.fragment
 
 
+def test_the_figures_file_is_not_published(real_site):
+    assert not list(real_site.site_dir.rglob("figures.yml"))
+
+
 def test_home_page_shows_every_figure_linking_to_the_text(real_site):
-    home = _soup(real_site.site_dir, "")
+    home = _soup(real_site.site_dir, PAPER)
     heading = home.find(id="at-a-glance")
     assert heading is not None and heading.name == "h2" and "At a glance" in heading.get_text()
     cards = home.select("li.at-a-glance__card")
     values = {card.select_one(".key-figure__value").get_text(): card for card in cards}
     assert set(REQUIRED) <= set(values), sorted(values)
     for value, card in values.items():
-        path, fragment = _resolve(card.select_one("a.at-a-glance__link")["href"], "")
+        path, fragment = _resolve(card.select_one("a.at-a-glance__link")["href"], f"{PAPER}/")
         target = _soup(real_site.site_dir, path).find(id=fragment)
         assert target is not None, (value, path, fragment)
         assert target.name == "p" and kf.contains(" ".join(target.get_text().split()), value), value
@@ -79,7 +83,7 @@ def test_home_page_shows_every_figure_linking_to_the_text(real_site):
         if value in OWN:
             assert source is None and "Source: the note itself" in card.get_text(), value
             continue
-        path, fragment = _resolve(source["href"], "")
+        path, fragment = _resolve(source["href"], f"{PAPER}/")
         note = _soup(real_site.site_dir, path).find(id=fragment)
         assert note is not None and note.name == "li" and fragment.startswith("fn:"), (value, fragment)
 
@@ -122,14 +126,14 @@ def test_notes_still_number_one_to_fifteen(real_site):
 
 
 def test_key_figures_css_is_loaded_with_print_rules(real_site):
-    home = real_site.html()
+    home = real_site.html(PAPER)
     assert re.search(r'href="[^"]*assets/key-figures\.css', home)
     css = (real_site.site_dir / "assets" / "key-figures.css").read_text(encoding="utf-8")
     assert "@media print" in css and "var(--md-default-fg-color)" in css
 
 
 def _cards(real_site) -> dict:
-    home = _soup(real_site.site_dir, "")
+    home = _soup(real_site.site_dir, PAPER)
     return {card.select_one(".key-figure__value").get_text(): card for card in home.select("li.at-a-glance__card")}
 
 
@@ -150,7 +154,7 @@ def test_real_callouts_credit_what_the_text_supports(real_site):
 
 
 def test_at_a_glance_follows_reading_order(real_site):
-    chapters = ["historical-perspective", "afghan-migration", "security-challenge"]
+    chapters = [f"{PAPER}/historical-perspective", f"{PAPER}/afghan-migration", f"{PAPER}/security-challenge"]
     in_text = [aside.select_one(".key-figure__value").get_text()
                for chapter in chapters for aside in _soup(real_site.site_dir, chapter).select("aside.key-figure")]
     assert list(_cards(real_site)) == in_text

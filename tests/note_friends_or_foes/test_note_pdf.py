@@ -1,4 +1,4 @@
-"""Paper #2's print edition (print/index.html) and its PDF: the whole note, the chapters in reading
+"""Paper #2's print edition (<PAPER>/print/index.html) and its PDF: the whole note, the chapters in reading
 order, notes 1-15 with the numbers they carry on the website, the bibliography; built offline;
 and a print document: nothing only a screen can use, URLs broken where Chicago allows, the
 bibliography with hanging indents and whole entries, the author note on the byline's page,
@@ -13,28 +13,30 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from mkdocs.config import load_config
 
 from briefing.publication import record as _publication
 
 import printed
-from sitebuild import real_config
+from sitebuild import PAPER, paper_publication
 
 ROOT = Path(__file__).resolve().parents[2]
+
 
 def words(text: str) -> str:
     return " ".join(text.split())
 
 
-
 def nav_titles() -> list[str]:
-    return [next(iter(item)) for item in real_config()["nav"]]
+    """The note's pages in reading order, by the titles the edition gives its sections: the
+    title page (the note's title), the chapters (note.chapters), References (made by the build)."""
+    return ["Afghanistan and Pakistan: Friends or Foes?", "Historical Perspective", "Afghan Migration",
+            "An Emerging Security Challenge in the Region", "Conclusion", "References"]
 
 
 def site_notes(site_dir: Path) -> list[tuple[int, str]]:
     """(number, text) of every note on the website's pages, in page order."""
     notes = []
-    for path in sorted(site_dir.rglob("index.html")):
+    for path in sorted((site_dir / PAPER).rglob("index.html")):
         if "print" in path.relative_to(site_dir).parts:
             continue
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -47,8 +49,7 @@ def site_notes(site_dir: Path) -> list[tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def pub() -> _publication.Publication:
-    record, _ = _publication.load(load_config(str(ROOT / "mkdocs.yml")))
-    return record
+    return paper_publication()
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,8 @@ def pdf_lines(pdf_path) -> list[list[printed.Line]]:
 
 @pytest.fixture(scope="module")
 def edition(real_site) -> BeautifulSoup:
-    return BeautifulSoup((real_site.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup((real_site.site_dir / PAPER / "print" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +82,7 @@ def test_edition_has_every_page_in_reading_order(edition):
     titles = [s.get("aria-label") for s in sections if "colophon" not in s["class"]]
     assert titles == nav_titles()
     assert "title-page" in sections[0]["class"]
-    assert sections[0].h1.get_text(strip=True).startswith(real_config()["site_name"])
+    assert sections[0].h1.get_text(strip=True).startswith(nav_titles()[0])
     assert sections[-1]["id"] == "colophon"
 
 

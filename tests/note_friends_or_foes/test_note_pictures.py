@@ -16,6 +16,8 @@ from bs4 import BeautifulSoup
 from briefing.key_figures import figures as kf
 from briefing.pictures import quantities as q
 
+from sitebuild import PAPER
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each event's date, as the text words it -> the note its source is (None: the author's own).
@@ -36,7 +38,7 @@ def _soup(site_dir: Path, path: str) -> BeautifulSoup:
 
 
 def test_every_event_is_the_text_s_date_with_the_note_that_follows_it(real_site):
-    home = _soup(real_site.site_dir, "")
+    home = _soup(real_site.site_dir, PAPER)  # the note's home page (not the series')
     events = home.select("ol.timeline__events > li.timeline__event")
     assert {e["id"].removeprefix("event-") for e in events} == set(DATES)
     starts = [e.select_one("time")["datetime"] for e in events]
@@ -45,6 +47,7 @@ def test_every_event_is_the_text_s_date_with_the_note_that_follows_it(real_site)
         date, note = DATES[event["id"].removeprefix("event-")]
         assert " ".join(event.select_one(".timeline__date").get_text().split()) == date
         path, fragment = event.select_one("a.timeline__where")["href"].split("#")
+        path = f"{PAPER}/{path}"  # linked from the note's home page
         paragraph = _soup(real_site.site_dir, path).find(id=fragment).parent
         for sup in paragraph.select("sup"):
             sup.decompose()  # "2023.⁹" is not "2023."
@@ -60,11 +63,11 @@ def test_every_event_is_the_text_s_date_with_the_note_that_follows_it(real_site)
 
 
 def test_the_chart_s_numbers_are_the_figures_file_s(real_site):
-    figures = {f["id"]: f for f in yaml.safe_load((ROOT / "data" / "figures.yml").read_text(encoding="utf-8"))}
-    chart = yaml.safe_load((ROOT / "data" / "charts.yml").read_text(encoding="utf-8"))[0]
+    figures = {f["id"]: f for f in yaml.safe_load((ROOT / "docs" / PAPER / "figures.yml").read_text(encoding="utf-8"))}
+    chart = yaml.safe_load((ROOT / "docs" / PAPER / "charts.yml").read_text(encoding="utf-8"))[0]
     expected = [q.parse(figures[bar["figure"]]["value"]).integer for bar in chart["bars"]]
     assert expected == [6_000_000, 3_500_000, 2_000_000, 800_000, 600_000]
-    page = _soup(real_site.site_dir, "afghan-migration")
+    page = _soup(real_site.site_dir, f"{PAPER}/afghan-migration")
     cells = page.select(f"#chart-{chart['id']}-table td[data-value]")
     assert [int(cell["data-value"]) for cell in cells] == expected
     words = [row.select("td")[2].get_text() for row in page.select(f"#chart-{chart['id']}-table tbody tr")]
@@ -84,19 +87,20 @@ def test_the_chart_s_numbers_are_the_figures_file_s(real_site):
 def test_the_data_package_is_valid(real_site):
     from frictionless import validate
 
-    report = validate(str(real_site.site_dir / "data" / "datapackage.json"))
+    report = validate(str(real_site.site_dir / PAPER / "data" / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
 def test_the_timeline_and_the_chart_are_on_paper(real_site):
-    edition = BeautifulSoup((real_site.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    edition = BeautifulSoup((real_site.site_dir / PAPER / "print" / "index.html").read_text(encoding="utf-8"),
+                            "html.parser")
     assert len(edition.select(".timeline__event")) == len(DATES) and edition.select("figure.chart svg")
     assert not edition.select(".web-only") and not edition.select("[data-paper-href]")
     marker = edition.select_one("#home--event-first-wave sup.note-ref a")
     assert marker["href"] == "#afghan-migration--fn:6"  # the chapter's note, on paper
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is missing: `make test` installs Debian's poppler-utils (make pdf-tools)")
-    pdf = next(real_site.site_dir.glob("*.pdf"))
+    pdf = next((real_site.site_dir / PAPER).glob("*.pdf"))
     text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                                    check=True, timeout=60).stdout.split())
     assert "Timeline" in text and "between 1989 and 1994" in text and "The last NATO soldier leaves Kabul" in text

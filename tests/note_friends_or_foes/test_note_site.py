@@ -1,6 +1,7 @@
-"""Paper #2, "Afghanistan and Pakistan: Friends or Foes?" (the real note), built strict:
-chapters, its text verbatim against the seed (tests/note_friends_or_foes/seed/), its golden
-notes and bibliography, search, no third party, its glossary, its configuration."""
+"""Paper #2, "Afghanistan and Pakistan: Friends or Foes?" (the real note, docs/<PAPER>/), built
+strict in the series' site: chapters, its text verbatim against the seed
+(tests/note_friends_or_foes/seed/), its golden notes and bibliography, search, no third party,
+its glossary, its configuration."""
 
 from __future__ import annotations
 
@@ -14,15 +15,17 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, SEED, real_config
+from sitebuild import PAPER, ROOT, SEED, real_config
 
 HERE = Path(__file__).resolve().parent
+HOME = f"{PAPER}/"  # the note's own page (title page, abstract, contents)
 CHAPTERS = [
-    ("historical-perspective/", "Historical Perspective"),
-    ("afghan-migration/", "Afghan Migration"),
-    ("security-challenge/", "An Emerging Security Challenge in the Region"),
-    ("conclusion/", "Conclusion"),
+    (f"{PAPER}/historical-perspective/", "Historical Perspective"),
+    (f"{PAPER}/afghan-migration/", "Afghan Migration"),
+    (f"{PAPER}/security-challenge/", "An Emerging Security Challenge in the Region"),
+    (f"{PAPER}/conclusion/", "Conclusion"),
 ]
+REFERENCES = f"{PAPER}/references/"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # The notes and the bibliography as an editor has read them against the footnotes of the PDF
 # (SEED): each note's access date, note 1's report number and month, the columns (VOA's "South
@@ -79,7 +82,7 @@ def test_seed_paragraphs_are_the_expected_ones():
 
 
 def test_home_page_has_title_author_series_abstract_and_contents(real_site):
-    page = soup(real_site)
+    page = soup(real_site, HOME)
     assert page.h1.get_text(strip=True).rstrip("¶") == "Afghanistan and Pakistan: Friends or Foes?"
     text = squash(page.select_one("article").get_text(" "))
     assert "Dr Muhammad Tahir Mahmood" in text
@@ -94,13 +97,13 @@ def test_home_page_has_title_author_series_abstract_and_contents(real_site):
     assert [h.get_text(strip=True).rstrip("¶") for h in page.select("article h2")][:2] == ["Abstract", "Contents"]
     abstract = seed_paragraphs()[0]
     assert abstract.startswith("After four decades of relative amity")
-    assert abstract in author_text(real_site, "")
+    assert abstract in author_text(real_site, HOME)
     contents = page.select_one("h2#contents").find_next("ol")
     assert [a.get_text(strip=True) for a in contents.select("a")] == [t for _, t in CHAPTERS]
     # back matter after the chapters, not numbered as a fifth one
     assert [a.get_text(strip=True) for a in contents.find_next_sibling("p", class_="contents-back").select("a")] == [
         "References"]
-    assert [a["href"] for a in contents.select("a")][:4] == [url for url, _ in CHAPTERS]
+    assert [a["href"] for a in contents.select("a")][:4] == [url.removeprefix(HOME) for url, _ in CHAPTERS]
 
 
 def test_chapters_in_order_under_their_titles(real_site):
@@ -114,7 +117,7 @@ def test_chapters_in_order_under_their_titles(real_site):
 def test_every_author_paragraph_is_published_verbatim(real_site):
     paragraphs = seed_paragraphs()
     pages = {url: author_text(real_site, url) for url, _ in CHAPTERS}
-    pages[""] = author_text(real_site, "")
+    pages[HOME] = author_text(real_site, HOME)
     titles = {title for _, title in CHAPTERS}
     for paragraph in paragraphs:
         if paragraph in titles:
@@ -123,7 +126,7 @@ def test_every_author_paragraph_is_published_verbatim(real_site):
 
 
 def test_photograph_is_a_captioned_figure_linking_to_its_source_without_the_image(real_site):
-    page = soup(real_site, "security-challenge/")
+    page = soup(real_site, f"{PAPER}/security-challenge/")
     figure = page.select_one("figure.source-figure")
     caption = figure.figcaption
     caption_text = "Refugees arrive in trucks at the Pakistan-Afghanistan border. Source BBC News."
@@ -151,7 +154,7 @@ def test_glossary_expands_acronyms_as_the_note_words_them(real_site):
             found[abbr.get_text()] = abbr["title"]
     for acronym, expansion in expected.items():
         assert found.get(acronym) == expansion, acronym
-    home = {a.get_text(): a["title"] for a in soup(real_site).select("article abbr")}
+    home = {a.get_text(): a["title"] for a in soup(real_site, HOME).select("article abbr")}
     assert home["SSEASRC"] == "South and South East Asia Security Research Centre"
     assert home["BUCSIS"].startswith("Centre for Security and Intelligence Studies")
 
@@ -183,11 +186,12 @@ def test_fifteen_notes_numbered_as_the_paper_numbers_them(real_site):
 @pytest.mark.parametrize("number", [str(n) for n in range(1, 16)])
 def test_golden_note(real_site, number):
     note = notes_of(real_site)[number]
+    note["page"] = note["page"].removeprefix(HOME)  # golden pages are the note's own ("conclusion/")
     assert {k: note[k] for k in ("page", "cites", "text")} == GOLDEN[number]
 
 
 def test_golden_bibliography(real_site):
-    entries = soup(real_site, "references/").select("div.csl-entry")
+    entries = soup(real_site, REFERENCES).select("div.csl-entry")
     assert [{"key": e["id"].removeprefix("ref-"), "text": squash(e.p.get_text(""))} for e in entries] == (
         GOLDEN_BIBLIOGRAPHY)
 
@@ -243,7 +247,7 @@ def test_no_placeholder_is_left_in_any_page(real_site):
     for path in [*real_site.site_dir.rglob("*.html"), real_site.site_dir / "search" / "search_index.json"]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"[\ue000-\ue019]|\\ue0[01]", text), path
-    callout = soup(real_site, "historical-perspective/").select_one(".key-figure__source")
+    callout = soup(real_site, f"{PAPER}/historical-perspective/").select_one(".key-figure__source")
     assert callout is not None and "Gul" in callout.get_text()
 
 
@@ -257,7 +261,7 @@ def test_notes_are_clean_text_with_linked_urls(real_site):
 
 
 def test_references_page_lists_every_entry_sorted_with_anchors_and_citing_notes(real_site):
-    page = soup(real_site, "references/")
+    page = soup(real_site, REFERENCES)
     entries = page.select("div.csl-entry")
     assert len(entries) == 13
     ids = [entry["id"] for entry in entries]
@@ -281,7 +285,7 @@ def test_search_index_holds_every_chapter(real_site):
     index = json.loads((real_site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     titles = {doc["title"] for doc in index["docs"] if "#" not in doc["location"]}
     for _, title in CHAPTERS:
-        assert title in titles
+        assert f"Afghanistan and Pakistan › {title}" in titles  # named with the note's short title
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "Zabihullah Mujahid" in text and "Hamid Gul" in text
 
@@ -337,16 +341,17 @@ def test_build_is_strict_and_configured_for_link_validation():
 def test_cite_this_forms_punctuate_a_title_ending_in_a_question_mark_as_the_notes_do(real_site):
     """No comma (note) or period (bibliography) after "…Foes?", as the notes and the
     bibliography print "…Afghan Refugees?” The News Arab"; the print colophon uses the same form."""
-    home = soup(real_site)
+    home = soup(real_site, HOME)
     note = squash(home.select_one('[data-style="chicago-note"]').get_text())
     entry = squash(home.select_one('[data-style="chicago-bibliography"]').get_text())
     title = "Afghanistan and Pakistan: Friends or Foes?"
     assert note.startswith(f"Muhammad Tahir Mahmood, {title} Research Note Series, no. 2 (")
     assert entry.startswith(f"Mahmood, Muhammad Tahir. {title} Research Note Series, no. 2.")
     assert "Refugees?” The News Arab," in notes_of(real_site)["13"]["text"]
-    entry_13 = soup(real_site, "references/").select_one("#ref-siddique2023behind")
+    entry_13 = soup(real_site, REFERENCES).select_one("#ref-siddique2023behind")
     assert "Refugees?” The News Arab," in entry_13.get_text()
-    colophon = BeautifulSoup((real_site.site_dir / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    edition = real_site.site_dir / PAPER / "print" / "index.html"
+    colophon = BeautifulSoup(edition.read_text(encoding="utf-8"), "html.parser")
     assert squash(colophon.select_one("#colophon p").get_text()) == "Cite as: " + entry
 
 
@@ -369,15 +374,17 @@ def test_the_mkdocs_command_builds_the_real_site_as_make_does(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     assert "end of life" not in done.stderr, done.stderr[:2000]
-    assert list((tmp_path / "site").glob("*.pdf")), "the PDF edition is built by default"
+    assert list((tmp_path / "site" / PAPER).glob("*.pdf")), "the PDF edition is built by default"
 
 
 def test_every_page_of_the_real_site_has_its_whole_description(real_site):
     from sitebuild import ROOT
 
-    for path in sorted((ROOT / "docs").glob("*.md")):
+    paths = sorted((ROOT / "docs" / PAPER).glob("*.md"))
+    assert len(paths) == 5
+    for path in paths:
         front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
-        page = "" if path.stem == "index" else path.stem
+        page = HOME if path.stem == "index" else f"{PAPER}/{path.stem}"
         root = lxml.html.document_fromstring(real_site.html(page))
         assert root.xpath("//meta[@name='description']/@content") == [front["description"]], path.name
 
@@ -391,7 +398,7 @@ def test_glossary_is_found_when_building_from_another_folder(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     result = build(ROOT / "mkdocs.yml", tmp_path / "site")
     assert result.ok, result.text()
-    assert '<abbr title="Tehrik-e-Taliban Pakistan">TTP</abbr>' in result.html("historical-perspective")
+    assert '<abbr title="Tehrik-e-Taliban Pakistan">TTP</abbr>' in result.html(f"{PAPER}/historical-perspective")
 
 
 class _EnvTags(yaml.SafeLoader):

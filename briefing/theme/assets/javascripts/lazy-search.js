@@ -11,6 +11,12 @@
  * (the instant navigation waits for it), and it is small (2.4 KB gzipped at 600 pages). Material searches the whole index as before (one
  * index: its ranking, suggestions and result names unchanged); it shows "Initializing search"
  * for the moment the index takes to arrive. tests/browser/test_search.py checks it.
+ *
+ * Material also requests a sitemap.xml beside every <link rel="alternate"> of the page (made for
+ * the other-language versions of a site, whose sitemaps its instant navigation follows). Ours
+ * are a note's downloads and the feed: beside a note's, in the note's folder, there is no
+ * sitemap, and each request would fetch the 404 page (three a note page, logged as errors).
+ * A request for any sitemap but the site's own is never sent (tests/browser/test_first_view.py).
  */
 (function () {
   "use strict";
@@ -23,10 +29,23 @@
   var held = { search: [] };
   var released = { search: false };
 
+  function siteSitemap() {
+    // the site's own sitemap, beside its base (Material's config: a path relative to the page)
+    try {
+      var config = JSON.parse(document.getElementById("__config").textContent);
+      return new URL("sitemap.xml", new URL(config.base.replace(/\/?$/, "/"), location.href)).href;
+    } catch (error) { return null; }
+  }
+
   function kindOf(url) {
-    var path;
-    try { path = new URL(url, document.baseURI).pathname; } catch (error) { return null; }
-    return /\/search\/search_index\.json$/.test(path) ? "search" : null;
+    var address;
+    try { address = new URL(url, document.baseURI); } catch (error) { return null; }
+    if (/\/search\/search_index\.json$/.test(address.pathname)) return "search";
+    if (/\/sitemap\.xml$/.test(address.pathname)) {
+      var own = siteSitemap();
+      return own && address.origin + address.pathname !== own ? "other-sitemap" : null;
+    }
+    return null;
   }
 
   XMLHttpRequest.prototype.open = function (method, url) {
@@ -36,6 +55,7 @@
   };
   XMLHttpRequest.prototype.send = function () {
     var kind = this.__briefingKind;
+    if (kind === "other-sitemap") return undefined;  // never sent: nothing waits for it
     if (kind && !released[kind]) {
       held[kind].push({ request: this, args: arguments });
       return undefined;

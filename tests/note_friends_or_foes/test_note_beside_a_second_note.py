@@ -1,0 +1,99 @@
+"""Paper #2 in a series of two: the real site with a fixture second note beside it
+(tests/fixtures/second-note/: placeholder text, never published), added as a new note is, by its
+folder and its .bib entry alone. Paper #2 stays as it is (its notes 1-15, golden; its References;
+its cite-this block, tags and PDF); the second note has its own of each; the series shows both."""
+
+from __future__ import annotations
+
+import json
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from sitebuild import PAPER, build, real_with_second_note
+
+SECOND = "placeholder-note"
+GOLDEN_CHAPTERS = ["historical-perspective", "afghan-migration", "security-challenge", "conclusion"]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    root = tmp_path_factory.mktemp("two-notes")
+    result = build(real_with_second_note(root), root / "site")
+    assert result.ok, result.text()
+    return result
+
+
+def soup(result, page: str) -> BeautifulSoup:
+    return BeautifulSoup(result.html(page), "html.parser")
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def notes(result, page: str) -> dict[str, str]:
+    found = {}
+    for li in soup(result, page).select("div.briefing-notes li"):
+        for a in li.select("a.note-link, a.footnote-backref"):
+            a.decompose()
+        found[li["value"]] = words(li.get_text(""))
+    return found
+
+
+def test_paper_2_is_unchanged_by_a_second_note(both, real_site):
+    for chapter in GOLDEN_CHAPTERS:
+        assert notes(both, f"{PAPER}/{chapter}") == notes(real_site, f"{PAPER}/{chapter}"), chapter
+    ours = soup(both, f"{PAPER}/references").select("div.csl-entry")
+    assert [e["id"] for e in ours] == [e["id"] for e in soup(real_site, f"{PAPER}/references").select("div.csl-entry")]
+    assert "ref-fixture2024placeholder" not in {e["id"] for e in ours}  # only what Paper #2 cites
+    for page in ("", *GOLDEN_CHAPTERS):
+        a = soup(both, f"{PAPER}/{page}").select_one("article")
+        b = soup(real_site, f"{PAPER}/{page}").select_one("article")
+        assert words(a.get_text()) == words(b.get_text()), page
+
+
+def test_the_second_note_numbers_its_notes_from_one_and_cites_in_full_first(both):
+    first, second = notes(both, f"{SECOND}/first-part"), notes(both, f"{SECOND}/second-part")
+    assert list(first) == ["1", "2"] and list(second) == ["3", "4"]
+    # haqqani2021pyrrhic is Paper #2's note 2 too: in this note its first citation is the full note
+    assert first["1"].startswith("Husain Haqqani, “Pakistan’s Pyrrhic Victory in Afghanistan,” Foreign Affairs")
+    assert second["3"] == "Haqqani, “Pakistan’s Pyrrhic Victory.”"
+    assert second["4"] == "Placeholder Survey Office, “A Placeholder Survey for Tests,” 2."
+    references = soup(both, f"{SECOND}/references").select("div.csl-entry")
+    assert sorted(e["id"] for e in references) == ["ref-fixture2024placeholder", "ref-haqqani2021pyrrhic"]
+
+
+def test_each_note_has_its_own_cite_this_block_tags_glance_and_pdf(both):
+    cite = words(soup(both, SECOND).select_one('[data-style="chicago-bibliography"]').get_text())
+    assert cite.startswith("Fixture, Test. A Placeholder Note: Test Fixture Only. Research Note Series, no. 3. "
+                           "Buckingham: SSEASRC and BUCSIS, University of Buckingham, March 2024.")
+    paper = words(soup(both, PAPER).select_one('[data-style="chicago-bibliography"]').get_text())
+    assert paper.startswith("Mahmood, Muhammad Tahir. Afghanistan and Pakistan: Friends or Foes?")
+    tags = {m.get("name"): m.get("content") for m in soup(both, f"{SECOND}/first-part").find_all("meta")}
+    assert tags["citation_title"] == "A Placeholder Note: Test Fixture Only" and tags["citation_author"] == (
+        "Fixture, Test")
+    assert [c.select_one(".key-figure__value").get_text() for c in soup(both, SECOND).select("li.at-a-glance__card")
+            ] == ["42"]
+    # the twelve of its figures file (issue 15 added the two million who went to Iran)
+    assert len(soup(both, PAPER).select("li.at-a-glance__card")) == 12
+    for folder, slug in ((PAPER, PAPER), (SECOND, "a-placeholder-note-test-fixture-only")):
+        assert (both.site_dir / folder / f"{slug}.pdf").stat().st_size > 10_000, folder
+
+
+def test_the_series_shows_both_notes_newest_first(both):
+    home = soup(both, "")
+    assert [a.get_text(strip=True) for a in home.select(".series-note__title a")] == [
+        "A Placeholder Note: Test Fixture Only", "Afghanistan and Pakistan: Friends or Foes?"]
+    sections = [words(label.get_text()) for label in home.select("nav.md-nav--primary > ul > li > label")]
+    assert sections[:2] == ["A Placeholder Note: Test Fixture Only", "Afghanistan and Pakistan: Friends or Foes?"]
+    feed = feedparser.parse((both.site_dir / "feed.xml").read_bytes())
+    assert not feed.bozo and [e.title for e in feed.entries] == [
+        "A Placeholder Note: Test Fixture Only", "Afghanistan and Pakistan: Friends or Foes?"]
+    for author in ("authors/fixture-test", "authors/mahmood-muhammad-tahir"):
+        assert len(soup(both, author).select(".series-note")) == 1, author
+    docs = json.loads((both.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    titles = {doc["location"]: doc["title"] for doc in docs}
+    assert titles[f"{SECOND}/first-part/"] == "A Placeholder Note › First Part"
+    assert titles[f"{PAPER}/conclusion/"] == "Afghanistan and Pakistan › Conclusion"
