@@ -28,8 +28,8 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed-build
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-serve: $(VENV)/.installed-build pdf-libs ## Serve with live reload on http://127.0.0.1:8000 (warnings shown in the terminal and on every page)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+serve: $(VENV)/.installed-build pdf-libs ## Serve with live reload on http://127.0.0.1:8000 (warnings shown in the terminal and on every page); NOTE=<folder>: that note alone
+	BRIEFING_NOTE=$(NOTE) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(VENV)/.installed-build pdf-libs ## Build the site strictly into site/ (no network needed)
 	$(BIN)/mkdocs build --strict --clean

@@ -5,7 +5,8 @@ timed from start to exit, its peak memory the maximum resident set size of the p
 the children it waited for (pandoc), from ``os.wait4``. Medians of ``--runs`` builds. The
 baseline, "stock", is stock Material on the same docs (``series.stock``: the theme with the
 same settings, its search plugin, the same Markdown extensions; no generator, no bibtex
-plugin), built the same way.
+plugin), built the same way: its whole navigation on every page (Material's default, as issue 14
+measured it); the series is also compared with stock given ``navigation.prune`` as ours is.
 
 Cases:
 - ``real``: the real site (this project's docs, .bib and mkdocs.yml), PDF off;
@@ -125,7 +126,7 @@ def real_site(root: Path) -> Path:
             shutil.copytree(ROOT / folder, root / folder)
     config = series.site_config(series.read_config(ROOT / "mkdocs.yml"), pdf=False, synthetic=False)
     path = root / "mkdocs.yml"
-    series.write(path, series.yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    series.write(path, series.config_text(config))
     return path
 
 
@@ -155,6 +156,9 @@ def main() -> None:
                 rows.append(emit({"case": f"series {size}, PDFs off, cold citation cache (first build)",
                                   "ours_s": round(cold.seconds, 2), "ours_peak_mb": round(cold.peak_mb)}))
                 rows.append(compare(f"series {size}, PDFs off", ours, stock, args.runs))
+                pruned = series.stock_config(ours, "mkdocs.stock-pruned.yml", prune=True)
+                rows.append(compare(f"series {size}, PDFs off, against stock with navigation.prune too", ours,
+                                    pruned, args.runs))
             if "series-pdf" in cases:
                 with_pdf = series.generate(tmp / "series", args.notes, args.pages, args.entries, pdf=True,
                                            base=args.base)

@@ -33,6 +33,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 2023
+PREVIEW_ENV = "BRIEFING-NOTE-FROM-THE-ENVIRONMENT"  # written as mkdocs.yml's !ENV [BRIEFING_NOTE, ""]
 WORDS = ("security policy border migration region government militant refugee talks tension economy province "
          "agreement report analysis capital neighbour influence support trade river valley council treaty "
          "delegation frontier harvest market season census survey district ministry envoy mandate corridor "
@@ -144,7 +145,14 @@ def site_config(base: dict, pdf: bool, synthetic: bool = True) -> dict:
                 config["site_name"] = options["series"]["name"]
             options.setdefault("publication", {})["pdf"] = pdf
             options.setdefault("links", {})["external"] = "off"
+            options.setdefault("preview", {})["note"] = PREVIEW_ENV  # as mkdocs.yml: make serve NOTE=
     return config
+
+
+def config_text(config: dict) -> str:
+    """``config`` as mkdocs.yml text, the one note to preview read from BRIEFING_NOTE again."""
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    return text.replace(PREVIEW_ENV, '!ENV [BRIEFING_NOTE, ""]')
 
 
 def read_config(path: Path) -> dict:
@@ -172,25 +180,29 @@ def generate(root: Path, notes: int = 50, pages: int = 12, entries: int = 2000, 
             write(root / "docs" / slug(index) / name, text)
     config = site_config(read_config(base or ROOT / "mkdocs.yml"), pdf)
     path = root / "mkdocs.yml"
-    write(path, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    write(path, config_text(config))
     return path
 
 
-def stock(config: dict) -> dict:
+def stock(config: dict, prune: bool = False) -> dict:
     """Stock Material on the same docs (issue 14's baseline): the same theme settings, its
     search plugin, the same Markdown extensions and validation; no generator, no bibtex plugin,
-    no hooks, no extra CSS/JS of ours."""
+    no hooks, no extra CSS/JS of ours. Its navigation whole on every page (Material's default,
+    as issue 14 measured it) unless ``prune`` (then ``navigation.prune`` as ours)."""
     config = copy.deepcopy(config)
     config["plugins"] = ["search"]
+    features = config.get("theme", {}).get("features", [])
+    if not prune and "navigation.prune" in features:
+        features.remove("navigation.prune")
     for name in ("hooks", "extra_css", "extra_javascript", "watch"):
         config.pop(name, None)
     return config
 
 
-def stock_config(config_file: Path, name: str = "mkdocs.stock.yml") -> Path:
+def stock_config(config_file: Path, name: str = "mkdocs.stock.yml", prune: bool = False) -> Path:
     """Write the stock baseline beside ``config_file`` (same folder: the same docs)."""
     path = config_file.parent / name
-    write(path, yaml.safe_dump(stock(read_config(config_file)), sort_keys=False, allow_unicode=True))
+    write(path, yaml.safe_dump(stock(read_config(config_file), prune), sort_keys=False, allow_unicode=True))
     return path
 
 

@@ -19,6 +19,7 @@ calls the concern's pure functions.
 | config | 100 | publication.print_edition | say once that serve builds no PDF |
 | config | 100 | series.render | the series' record, site_name, nav: refused, deploy checks |
 | config | 0 | publication.meta, links.internal | copyright refused, a plain site's deploy check; link options and Markdown step |
+| files | 150 | preview.render | a preview of one note (`make serve NOTE=`): the other notes' files out, before anything reads the notes |
 | files | 100 | series.render | every note's record and Publication, the pages the build makes, the nav, moved addresses: before what reads the notes |
 | files | 0 | common.theme, publication.meta, publication.robots, key_figures.render, pictures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file, then its timeline and charts files |
 | files | -100 | links.internal | page names, after every file is added |
@@ -76,6 +77,7 @@ from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
 from briefing.links import internal as links
 from briefing.pictures import render as pictures
+from briefing.preview import render as preview
 from briefing.publication import contents, print_edition, robots
 from briefing.publication import meta as publication_meta
 from briefing.series import render as series
@@ -85,7 +87,7 @@ log = logger()
 shortcode_log = logger("shortcodes")
 
 # The concerns, in the order their events run at equal priority.
-CONCERNS = (build_lock, paths, citations, series, contents, publication_meta, robots, print_edition, figure_sources,
+CONCERNS = (build_lock, paths, citations, preview, series, contents, publication_meta, robots, print_edition, figure_sources,
             links, key_figures, pictures, escaping, csp)  # pictures after key_figures: it reads the figures
 
 # The shortcodes and who expands them (briefing.common.shortcodes): name -> handler(code, expansion, page, config).
