@@ -125,6 +125,10 @@ def real_site(root: Path) -> Path:
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, root / folder)
     config = series.site_config(series.read_config(ROOT / "mkdocs.yml"), pdf=False, synthetic=False)
+    for item in config["plugins"]:  # no PDF: its old address leads nowhere (a strict build says so)
+        moved = item.get("briefing", {}).get("series", {}).get("moved", {}) if isinstance(item, dict) else {}
+        for old in [old for old, new in moved.items() if new.endswith(".pdf")]:
+            del moved[old]
     path = root / "mkdocs.yml"
     series.write(path, series.config_text(config))
     return path
