@@ -6,37 +6,9 @@ browser transfers."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from browsing import PAGES, WIDE, wait_for_site
-
-FIRST_VIEW_LIMIT = 100 * 1024  # bytes, gzipped: issue 14
-
-
-class Transfers:
-    """Every request a page made, with the bytes its response body took on the wire."""
-
-    def __init__(self, page: Page):
-        self.requests: list[tuple[str, int]] = []
-        page.on("requestfinished", lambda request: self.requests.append(
-            (request.url, max(request.sizes()["responseBodySize"], 0))))
-
-    def total(self) -> int:
-        return sum(size for _, size in self.requests)
-
-    def urls(self) -> list[str]:
-        return [url for url, _ in self.requests]
-
-    def fetched(self, ending: str) -> bool:
-        return any(url.split("?")[0].endswith(ending) for url in self.urls())
-
-
-def first_view(page: Page, address: str) -> Transfers:
-    transfers = Transfers(page)
-    page.goto(address)
-    wait_for_site(page)
-    page.wait_for_load_state("networkidle")
-    return transfers
+from browsing import FIRST_VIEW_LIMIT, PAGES, WIDE, first_view
 
 
 @pytest.mark.parametrize("name", ["series", "home", "security-challenge", "references"])
