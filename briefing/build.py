@@ -139,6 +139,12 @@ class Build:
     def note_of(self, src_uri: str) -> NoteBuild:
         return self.notes[self.scope_of(src_uri)]
 
+    def in_refused_note(self, src_uri: str) -> bool:
+        """The page is in a note's folder whose record was refused: its problems are said once,
+        at the record, not again by each part of the note that needs it."""
+        folder = src_uri.split("/", 1)[0] if "/" in src_uri else None
+        return self.series is not None and folder in self.series.catalogue.unreadable
+
     def own(self, child: Child) -> Child:
         """Make ``child`` this build's: stopped by ``close``."""
         self.children.append(child)

@@ -250,21 +250,27 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     titles = {page.file.src_uri: page.title for page in nav.pages}
     paths = {file.src_uri: source_label(config, file.src_uri) for file in files.documentation_pages()}
     for note in build.notes.values():
-        state = note.figures
-        for problem in source_problems(build, note, bib_dates, bib_names):
-            log.warning(problem)
-        for index, src_uri in enumerate(note.pages):
-            file = files.get_file_from_path(src_uri)
-            title = titles.get(src_uri) or mkdocs_internals.markdown_title(file.content_string)
-            check_page(state, note.citations, src_uri, paths[src_uri], file.content_string, title, bib_dates, index,
-                       paths)
-        for figure in state.figures.values():
-            if figure.id not in state.placements:
-                log.warning(
-                    f"{state.where}:{figure.line}: figure {figure.id!r} has no callout: add "
-                    f"<!-- key-figure: {figure.id} --> after the paragraph that states it"
-                )
+        check_note(build, note, files, titles, paths, bib_dates, bib_names)
     return nav
+
+
+def check_note(build: Build, note: NoteBuild, files: Files, titles: dict[str, str | None], paths: dict[str, str],
+               bib_dates: dict, bib_names: str) -> None:
+    """One note's figures against its pages: sources, each callout's paragraph, figures without one."""
+    state = note.figures
+    for problem in source_problems(build, note, bib_dates, bib_names):
+        log.warning(problem)
+    for index, src_uri in enumerate(note.pages):
+        file = files.get_file_from_path(src_uri)
+        title = titles.get(src_uri) or mkdocs_internals.markdown_title(file.content_string)
+        check_page(state, note.citations, src_uri, paths[src_uri], file.content_string, title, bib_dates, index,
+                   paths)
+    for figure in state.figures.values():
+        if figure.id not in state.placements:
+            log.warning(
+                f"{state.where}:{figure.line}: figure {figure.id!r} has no callout: add "
+                f"<!-- key-figure: {figure.id} --> after the paragraph that states it"
+            )
 
 
 def figure_context(figure: kf.Figure, placement: kf.Placement, site: SiteNotes, page: Page, files: Files) -> dict:

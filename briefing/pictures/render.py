@@ -255,25 +255,31 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     build = build_of(config)
     bib_keys = set(adapter.bib_data(config).entries)
     titles = {page.file.src_uri: page.title for page in nav.pages}
-    svg_cache = Path(config.config_file_path).resolve().parent / ".cache" / "plugin" / "charts"
     for note in pictured(build):
-        pictures, folder = note.pictures, note_folder(note)
-        ordered = [files.get_file_from_path(src) for src in note.pages]
-        pages = {file.src_uri.removeprefix(folder): file for file in ordered}  # as the timeline names them
-        pictures.home = note.home or (ordered[0].src_uri if ordered else None)
-        _check_events(pictures, note, pages, titles, config, bib_keys)
-        _check_charts(pictures, note.figures, svg_cache)
-        for file in ordered:
-            _find_shortcodes(pictures, file, source_label(config, file.src_uri), config)
-        if pictures.events and pictures.timeline_page is None:
-            log.warning(f"{pictures.timeline_where}:1: the timeline is shown nowhere: add <!-- timeline --> on its "
-                        "own line to the note's home page")
-        for chart in pictures.charts.values():
-            if chart.id not in pictures.chart_pages:
-                log.warning(f"{pictures.charts_where}:{chart.line}: chart {chart.id!r} is shown nowhere: add "
-                            f"<!-- chart: {chart.id} --> where it belongs (after the paragraph that states its "
-                            "figures)")
+        check_note(note, files, titles, config, bib_keys)
     return nav
+
+
+def check_note(note: NoteBuild, files: Files, titles: dict[str, str | None], config: MkDocsConfig,
+               bib_keys: set[str]) -> None:
+    """One note's timeline and charts against its pages and figures; each shown somewhere."""
+    pictures, folder = note.pictures, note_folder(note)
+    ordered = [files.get_file_from_path(src) for src in note.pages]
+    pages = {file.src_uri.removeprefix(folder): file for file in ordered}  # as the timeline names them
+    pictures.home = note.home or (ordered[0].src_uri if ordered else None)
+    _check_events(pictures, note, pages, titles, config, bib_keys)
+    _check_charts(pictures, note.figures, Path(config.config_file_path).resolve().parent / ".cache" / "plugin"
+                  / "charts")
+    for file in ordered:
+        _find_shortcodes(pictures, file, source_label(config, file.src_uri), config)
+    if pictures.events and pictures.timeline_page is None:
+        log.warning(f"{pictures.timeline_where}:1: the timeline is shown nowhere: add <!-- timeline --> on its "
+                    "own line to the note's home page")
+    for chart in pictures.charts.values():
+        if chart.id not in pictures.chart_pages:
+            log.warning(f"{pictures.charts_where}:{chart.line}: chart {chart.id!r} is shown nowhere: add "
+                        f"<!-- chart: {chart.id} --> where it belongs (after the paragraph that states its "
+                        "figures)")
 
 
 # ----------------------------------------------------------------------------- rendering

@@ -39,13 +39,9 @@ def moved_into(moved: dict[str, str], note: str) -> dict[str, str]:
     return {old: new for old, new in moved.items() if new.split("/", 1)[0] == note}
 
 
-@event_priority(150)  # before series.render (100) reads the notes' records
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    build = build_of(config)
-    note = build.options.preview.note.strip().strip("/")
-    if not note:
-        return files
-    where = config.config_file_path or "mkdocs.yml"
+def leave_out(files: Files, note: str, build, where: str, docs_dir: str) -> list[File]:
+    """Take every other note's files out of ``files`` (and the moved addresses into them out of
+    the series' options); the files taken out. A preview a build may not make is refused."""
     if build.series is None:
         raise PluginError(f"{where}: briefing.preview.note is {note!r}, but this site is not a series "
                           "(briefing.series): leave BRIEFING_NOTE empty")
@@ -54,11 +50,20 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                           " a deploy builds every note; leave BRIEFING_NOTE empty")
     folders = note_folders(files)
     if note not in folders:
-        raise PluginError(f"{where}: briefing.preview.note: no note {note!r} in {config.docs_dir}; its notes: "
+        raise PluginError(f"{where}: briefing.preview.note: no note {note!r} in {docs_dir}; its notes: "
                           f"{', '.join(sorted(folders)) or 'none'} (make serve NOTE=<one of them>)")
     gone = left_out(list(files), note, folders)
     for file in gone:
         files.remove(file)
     build.options.series.moved = moved_into(dict(build.options.series.moved), note)
     log.info(f"previewing the note {note!r} alone: {len(folders) - 1} other notes ({len(gone)} files) left out")
+    return gone
+
+
+@event_priority(150)  # before series.render (100) reads the notes' records
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = build_of(config)
+    note = build.options.preview.note.strip().strip("/")
+    if note:
+        leave_out(files, note, build, config.config_file_path or "mkdocs.yml", config.docs_dir)
     return files

@@ -82,8 +82,9 @@ def cite_this(code: Shortcode, expansion: Expansion, page: Page, config: MkDocsC
     build = build_of(config)
     pub = build.note_of(page.file.src_uri).publication
     if pub is None:
-        expansion.problem(code, "<!-- cite-this --> stands on a page of no note: it cites the note whose pages hold "
-                                "it (a series' note, with its record in its index.md)")
+        if not build.in_refused_note(page.file.src_uri):  # else its record's problem is said
+            expansion.problem(code, "<!-- cite-this --> stands on a page of no note: it cites the note whose pages "
+                                    "hold it (a series' note, with its record in its index.md)")
         return ""
     template = build.theme.template("partials/publication/cite-this.html")
     return "\n" + template.render(pub=pub, links=page_links(pub, page.file.url)).strip() + "\n"

@@ -32,6 +32,7 @@ class Catalogue:
     notes: list[NoteRecord] = field(default_factory=list)  # the valid ones, newest first
     problems: list[str] = field(default_factory=list)  # "docs/x/index.md:3: ..." each
     folders: set[str] = field(default_factory=set)  # every top folder holding Markdown
+    unreadable: set[str] = field(default_factory=set)  # folders whose record was refused (its problems said)
 
     def by_folder(self) -> dict[str, NoteRecord]:
         return {note.folder: note for note in self.notes}
@@ -78,6 +79,7 @@ def catalogue(pages: dict[str, str], docs: str = "docs") -> Catalogue:
         record, problems = parse(pages[index], folder, where)
         found.problems.extend(f"{where}:{line}: {message}" for line, message in problems)
         if record is None:
+            found.unreadable.add(folder)
             continue
         found.problems.extend(chapter_problems(record, uris, label))
         if record.number in numbers:

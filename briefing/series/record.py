@@ -285,6 +285,37 @@ def unreadable_line(node, first: int) -> int:
     return found.start_mark.line + first if found is not None else first
 
 
+# What each field holds, as the fix of a message about it (README "The note's record").
+FIELD_FIXES = {
+    "title": "write the title as text: title: \"Rivers and Borders\"",
+    "short_title": "write a short title as text, or leave it out",
+    "authors": "write a list, each author with given, family, affiliation (and honorific, orcid)",
+    "number": "write the note's number in the series: number: 3",
+    "date": "write the date YYYY-MM or YYYY-MM-DD: date: 2024-02",
+    "chapters": "write a list of the folder's chapter files in reading order: chapters: [rivers.md, borders.md]",
+    "language": "write a BCP 47 language tag as text: language: en",
+    "keywords": "write a list: keywords: [rivers, borders]",
+    "rights": "write the note's own rights statement as text, or leave it out",
+    "given": "write the given names as text: given: Jane Q.",
+    "family": "write the family name as text: family: Smith",
+    "affiliation": "write the institution as text",
+    "honorific": "write the honorific as text (honorific: Dr), or leave it out",
+    "orcid": "write the ORCID iD (0000-0002-1825-0097), or leave it out",
+}
+
+
+def unknown_field(config_class: type[Config]) -> str:
+    """The fix for a field the record does not know: remove it or spell it as a known one."""
+    known = ", ".join(name for name, _option in config_class._schema)
+    return f"remove it, or correct its name (the fields: {known}; README 'The note's record')"
+
+
+def with_fix(key: str, message: object, config_class: type[Config], unknown: bool) -> str:
+    """``message`` (MkDocs' own) followed by what to write instead."""
+    fix = unknown_field(config_class) if unknown else FIELD_FIXES.get(key)
+    return f"{str(message).rstrip('.')}: {fix}" if fix else str(message)
+
+
 def _messages(config_class: type[Config], data: dict) -> tuple[Config, list[tuple[str, str]], list[tuple[str, str]]]:
     config = config_class()
     config.load_dict(data)
@@ -323,9 +354,13 @@ def parse(source: str, folder: str, where: str) -> tuple[NoteRecord | None, list
                 _c, author_failed, author_warnings = _messages(AuthorConfig, author)
                 for sub, text in author_failed + author_warnings:
                     line = note_lines.get(("authors", index, sub), note_lines.get(("authors", index), 1))
-                    problems.append((line, f"note.authors[{index}].{sub}: {text}"))
+                    unknown = (sub, text) in author_warnings
+                    fixed = with_fix(sub, text, AuthorConfig, unknown)
+                    problems.append((line, f"note.authors[{index}].{sub}: {fixed}"))
             continue
-        problems.append((note_lines.get((key,), note_lines.get((), 1)), f"note.{key}: {message}"))
+        unknown = (key, message) in warnings
+        problems.append((note_lines.get((key,), note_lines.get((), 1)),
+                         f"note.{key}: {with_fix(key, message, NoteConfig, unknown)}"))
     if not failed and not config.authors:
         problems.append((note_lines.get(("authors",), 1), "note.authors: a note has at least one author"))
     if failed or not config.authors:

@@ -147,25 +147,35 @@ def outputs(build: Build, files: Files) -> set[str]:
     return found
 
 
-@event_priority(100)
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    build = build_of(config)
-    if build.series is None:
-        return files
-    read_notes(build, files)
-    generate(build, files)
+def navigation(build: Build, files: Files) -> list:
+    """The series' nav (``config.nav``'s form) from the records: the home page, each note newest
+    first, the pages of no note, the author pages."""
     folders = build.series.catalogue.by_folder()
     others = [file.src_uri for file in files.documentation_pages()
               if file.src_uri != _pages.HOME and _notes.folder_of(file.src_uri) not in folders
               and build.series.generated.get(file.src_uri) != "author"]
     authors = sorted(((author.display, _pages.author_uri(author)) for author, _ in build.series.authors.values()),
                      key=lambda item: item[1])
-    config.nav = _pages.navigation(build.series.catalogue.notes, others, authors,
-                                   lambda src_uri: files.get_file_from_path(src_uri) is not None)
+    return _pages.navigation(build.series.catalogue.notes, others, authors,
+                             lambda src_uri: files.get_file_from_path(src_uri) is not None)
+
+
+def check_moved(build: Build, files: Files) -> None:
+    """The moved addresses onto the build, what is wrong with them said."""
     moved = dict(build.options.series.moved)
-    for message in _moved.problems(moved, outputs(build, files), config.config_file_path or "mkdocs.yml"):
+    for message in _moved.problems(moved, outputs(build, files), build.config.config_file_path or "mkdocs.yml"):
         log.warning(message)
     build.series.moved = moved
+
+
+@event_priority(100)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = build_of(config)
+    if build.series is not None:
+        read_notes(build, files)
+        generate(build, files)
+        config.nav = navigation(build, files)
+        check_moved(build, files)
     return files
 
 

@@ -76,6 +76,9 @@ def test_the_404_page_lists_the_notes_and_leads_to_them(page):
     wait_for_site(page)
     block = page.locator(".not-found")
     expect(block.locator("h1")).to_have_text("Page not found")
+    # the list stands as one block in the centred page, each bullet beside its note (not at the far left)
+    item, link = block.locator("li").first, block.locator("li a").first
+    assert link.bounding_box()["x"] - item.bounding_box()["x"] < 5, (item.bounding_box(), link.bounding_box())
     block.get_by_role("link", name=re.compile("Afghanistan and Pakistan: Friends or Foes?")).click()
     page.wait_for_url(f"**/{PAPER}/")
     expect(page.locator("article h1")).to_have_text(re.compile("^Afghanistan and Pakistan: Friends or Foes?"))

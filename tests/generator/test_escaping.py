@@ -110,6 +110,13 @@ def test_a_note_s_record_is_escaped_in_every_page_its_print_edition_and_the_feed
     feed = feedparser.parse((result.site_dir / "feed.xml").read_bytes())
     assert not feed.bozo and feed.feed.title == EVIL and feed.entries[0].title == EVIL
     assert feed.entries[0].tags[0].term == EVIL and feed.entries[0].authors[0].name == f"{EVIL} Smith"
+    # a search hit named by its note: the short title is text in the index's (HTML) title
+    import json
+
+    docs = json.loads((result.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    title = next(doc["title"] for doc in docs if doc["location"] == f"{NOTE}/other/")
+    fragment = lxml.html.fragment_fromstring(title, create_parent="div")
+    assert fragment.text_content() == f"{EVIL} › Other" and len(fragment) == 0, title
 
 
 def test_a_front_matter_title_reaches_the_search_index_escaped(fixture_site):

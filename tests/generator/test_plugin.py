@@ -56,3 +56,27 @@ def test_the_entry_point_is_the_package_s_plugin():
 
     (entry,) = [ep for ep in entry_points(group="mkdocs.plugins") if ep.name == "briefing"]
     assert entry.load() is briefing.plugin.BriefingPlugin
+
+
+THIN = 20  # lines of an event function's body (its docstring aside): it delegates to its concern
+
+
+def test_every_event_function_is_thin():
+    """Each concern's event functions (issue 12: a few lines calling the concern's pure
+    functions); what a note needs checked is a function of its own (``check_note`` ...)."""
+    import ast
+    import inspect
+    import textwrap
+
+    functions = [*(f for fs in briefing.plugin.EXTRA.values() for f in fs),
+                 *(getattr(module, name) for module in briefing.plugin.CONCERNS for name in dir(module)
+                   if name.startswith("on_") and callable(getattr(module, name)))]
+    assert len(functions) > 30
+    thick = {}
+    for function in functions:
+        (node,) = ast.parse(textwrap.dedent(inspect.getsource(function))).body
+        body = node.body[1:] if isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) \
+            else node.body
+        if (lines := body[-1].end_lineno - body[0].lineno + 1) > THIN:
+            thick[f"{function.__module__}.{function.__name__}"] = lines
+    assert not thick, thick

@@ -301,6 +301,11 @@ def test_a_record_field_of_the_wrong_type_or_unknown_fails_with_its_line(fixture
     result = fixture_site(note_pages(*ONE, changes={"first-note/index.md": index.replace(old, new, 1)}),
                           options=series_options())
     failing(result, *parts)
+    # each message says what to write instead, and only the record's mistakes are reported (a
+    # refused record does not make its note's cite-this block "a page of no note" too)
+    ours = [message for message in result.messages if message.startswith("briefing.")]
+    assert all(message.startswith("briefing.series: docs/first-note/index.md:") for message in ours), ours
+    assert all(": write " in message or ": remove it, or correct its name" in message for message in ours), ours
 
 
 def test_a_figure_citing_a_source_only_another_note_cites_fails(fixture_site):

@@ -97,3 +97,20 @@ def test_the_series_shows_both_notes_newest_first(both):
     titles = {doc["location"]: doc["title"] for doc in docs}
     assert titles[f"{SECOND}/first-part/"] == "A Placeholder Note › First Part"
     assert titles[f"{PAPER}/conclusion/"] == "Afghanistan and Pakistan › Conclusion"
+
+
+def test_the_series_home_and_the_author_pages_link_each_note_s_pdf(both):
+    """The home page lists every note with its PDF (issue 13: number, title, authors, date,
+    abstract, PDF), and so does each author's page: each link leads to the note's own PDF."""
+    expected = {PAPER: f"{PAPER}/{PAPER}.pdf",
+                SECOND: f"{SECOND}/a-placeholder-note-test-fixture-only.pdf"}
+    for page, folders in (("", [SECOND, PAPER]), ("authors/fixture-test", [SECOND]),
+                          ("authors/mahmood-muhammad-tahir", [PAPER])):
+        items = soup(both, page).select(".series-note")
+        assert [item.select_one(".series-note__title a")["href"].rstrip("/").rsplit("/", 1)[-1]
+                for item in items] == folders, page
+        for item, folder in zip(items, folders, strict=True):
+            (pdf,) = [a for a in item.select(".series-note__links a") if a.get_text() == "Download PDF"]
+            target = (both.site_dir / page / pdf["href"]).resolve()
+            assert target == (both.site_dir / expected[folder]).resolve() and target.is_file(), (page, pdf["href"])
+            assert pdf.has_attr("download")
