@@ -336,10 +336,22 @@ class Target:
     fragment: str  # unquoted, "" for none
 
 
+# A relative link with no scheme, query or character urlsplit would drop (most links of a page:
+# its navigation, its notes): locate reads its path and fragment without urlsplit.
+_PLAIN_RELATIVE = re.compile(r"[^:/?\\\t\r\n][^:?\\\t\r\n]*")
+
+
 def locate(link: str, page: str, base: Base) -> Target | tuple[None, str, str]:
     """The ``Target`` of an internal link of ``page``, or (None, fragment, reason) for a link
     that leads nowhere in the site (outside it, or to another site). String work only."""
-    parts = urlsplit(link.strip())
+    text = link.strip()
+    before, _, after = text.partition("#")
+    if "\t" not in after and "\r" not in after and "\n" not in after:
+        if not before:
+            return Target(page, False, unquote(after))  # "#id" or "": the page itself
+        if _PLAIN_RELATIVE.fullmatch(before):
+            return _relative(unquote(before), posixpath.dirname(page), unquote(after))
+    parts = urlsplit(text)
     fragment = unquote(parts.fragment)
     own = base.own(link)
     if own is not None:
@@ -354,7 +366,11 @@ def locate(link: str, page: str, base: Base) -> Target | tuple[None, str, str]:
         return Target(page, False, fragment)  # "#id", "?query" or "": the page itself
     else:
         path, relative_to = parts.path, posixpath.dirname(page)
-    path = unquote(path)
+    return _relative(unquote(path), relative_to, fragment)
+
+
+def _relative(path: str, relative_to: str, fragment: str) -> Target | tuple[None, str, str]:
+    """The Target of ``path`` (unquoted) from the folder ``relative_to`` ("" for the root)."""
     is_dir = path == "" or path.endswith("/") or posixpath.basename(path) in (".", "..")
     target = posixpath.normpath(posixpath.join(relative_to, path)) if path else (relative_to or ".")
     if target == ".." or target.startswith("../") or posixpath.isabs(target):

@@ -269,3 +269,19 @@ def test_duplicate_ids_fail_the_strict_build(fixture_site):
     assert not result.ok
     assert any("docs/index.md" in m and "duplicate id" in m and "'same'" in m for m in result.messages), \
         result.text()
+
+
+def test_a_plain_relative_link_is_located_without_urlsplit(monkeypatch):
+    """Issue 14: most links of a series' pages (navigation, notes) are plain relative links;
+    locating them is string work without urlsplit (the check was a fifth of a 600-page build)."""
+    from briefing.links import scan
+
+    base = scan.Base.from_site_url("https://example.org/site/")
+    expected = {link: scan.locate(link, "note/chapter/index.html", base)
+                for link in ("../other/", "../other/#fn:2", "#fnref:1", "", "img/a%20b.png", "../../..//x", "./")}
+    monkeypatch.setattr(scan, "urlsplit", lambda *a, **k: (_ for _ in ()).throw(AssertionError("urlsplit")))
+    for link, target in expected.items():
+        assert scan.locate(link, "note/chapter/index.html", base) == target, link
+    assert expected["../other/#fn:2"] == scan.Target("note/other", True, "fn:2")
+    assert expected["img/a%20b.png"] == scan.Target("note/chapter/img/a b.png", False, "")
+    assert expected["../../..//x"][0] is None  # leads outside the site
