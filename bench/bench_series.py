@@ -59,7 +59,8 @@ class Run:
 def build_once(config_file: Path) -> Run:
     """One ``mkdocs build --strict`` process of ``config_file`` into a fresh folder."""
     site = Path(tempfile.mkdtemp(prefix="bench-site-"))
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPYCACHEPREFIX": str(ROOT / ".cache" / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as make build runs it: the generator's bytecode kept
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         child = subprocess.Popen([str(MKDOCS), "build", "--strict", "-f", str(config_file), "-d", str(site)],
@@ -124,11 +125,8 @@ def real_site(root: Path) -> Path:
     for folder in ("docs", "bib", "data"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, root / folder)
-    config = series.site_config(series.read_config(ROOT / "mkdocs.yml"), pdf=False, synthetic=False)
-    for item in config["plugins"]:  # no PDF: its old address leads nowhere (a strict build says so)
-        moved = item.get("briefing", {}).get("series", {}).get("moved", {}) if isinstance(item, dict) else {}
-        for old in [old for old, new in moved.items() if new.endswith(".pdf")]:
-            del moved[old]
+    config = series.without_moved_pdfs(series.site_config(series.read_config(ROOT / "mkdocs.yml"), pdf=False,
+                                                          synthetic=False))
     path = root / "mkdocs.yml"
     series.write(path, series.config_text(config))
     return path
