@@ -18,6 +18,10 @@ from bs4 import BeautifulSoup
 WEB_ONLY = ("not reproduced on this site", "View it in the source article", "Full note", "on one page",
             "Back to the website", "Download PDF", "Back to the text")
 WEB_ONLY_WORD = re.compile(r"\bBibliography\b")  # the links after the notes ("Bibliography: Ahmed")
+# What only a screen can do, and "the site" for what made the page (on paper: this edition). Paper #2's
+# own text uses none of these words (its "linked" is no link).
+SCREEN_WORDS = re.compile(r"\b(?:click(?:s|ed|ing)?|hover(?:s|ed|ing)?|tap(?:s|ped|ping)?|scroll(?:s|ed|ing)?|links?"
+                          r"|download(?:s|ed|ing)?|below|above|(?:this|the) site)\b", re.I)
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
 
@@ -48,9 +52,10 @@ def lines(pdf: Path) -> list[list[Line]]:
 
 
 def web_only_wording(found: str) -> list[str]:
-    """The screen-only wording in a PDF's text."""
+    """The screen-only wording in a PDF's (or a print edition's) text."""
     flat = " ".join(found.split())
-    return [phrase for phrase in WEB_ONLY if phrase in flat] + WEB_ONLY_WORD.findall(flat)
+    return ([phrase for phrase in WEB_ONLY if phrase in flat] + WEB_ONLY_WORD.findall(flat)
+            + SCREEN_WORDS.findall(flat))
 
 
 def line_breaks(found: str, url: str) -> list[list[int]]:

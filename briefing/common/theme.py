@@ -6,7 +6,7 @@ the package, so that a site needs only its docs, its .bib and mkdocs.yml.
   site's own ``custom_dir``, so a site can still override any of them.
 - Assets: added to the site's files (``on_files``) unless the site has a file of that name
   (the site's wins), and linked from every page (``extra_css``, ``extra_javascript``), before
-  the site's own.
+  the site's own; ``FILES`` only from the pages that need them.
 - The theme's Jinja environment: one per build (``ThemeEnv``): MkDocs renders page content
   before its ``on_env`` event, and a new environment per page would compile every template again.
 - Compiled templates kept between builds (``bytecode_cache``): Jinja's own bytecode cache under
@@ -66,6 +66,12 @@ EARLY_SCRIPTS = (
     Asset("assets/javascripts/lazy-search.js", PACKAGE / "theme" / "assets" / "javascripts" / "lazy-search.js"),
 )
 
+# Shipped with the site but linked only from the pages that need them.
+MOVED_JS = Asset("assets/javascripts/moved.js", PACKAGE / "series" / "assets" / "javascripts" / "moved.js")
+FILES = (
+    MOVED_JS,  # the pages at moved addresses (briefing/series/moved.py): on to the new one, #fragment kept
+)
+
 
 def add_template_dirs(config: MkDocsConfig) -> None:
     """The package's template folders, after the site's custom_dir and before the theme's own."""
@@ -98,7 +104,7 @@ def add_assets(files: Files, config: MkDocsConfig) -> Files:
     for file in [f for f in files if f.abs_src_path and f.abs_src_path.startswith(ours)
                  and f.src_uri.startswith("partials/")]:
         files.remove(file)
-    for asset in STYLES + SCRIPTS + EARLY_SCRIPTS:
+    for asset in STYLES + SCRIPTS + EARLY_SCRIPTS + FILES:
         if files.get_file_from_path(asset.path) is None:
             files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
     return files

@@ -11,7 +11,8 @@ page needs (``partials/print-edition/paper.html``): a photograph's "view it in t
 article" link becomes the article's address, a note's "Full note"/"Bibliography" links a
 cross-reference in words, an author note moves to the byline's page, and a URL may break only
 where Chicago allows (``url_parts``); what is web-only (a chapter's "Part of" line, the cite-this
-block, permalinks) is left out.
+block, permalinks, a concern's ``web-only`` words) is left out, and a concern's ``paper-only``
+words are shown.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ PAGED_CSS = "paged.css"  # beside it: the rules for paged media only WeasyPrint 
 ID_ATTRS = ("id",)
 IDREF_ATTRS = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "headers")
 # Web-only parts; a concern marks its own with the class "web-only" (the data downloads, the notes
-# a timeline repeats) and a link whose target differs on paper with data-paper-href (briefing.pictures).
+# a timeline repeats), a link whose target differs on paper with data-paper-href (briefing.pictures),
+# and wording of its own for paper with the class "paper-only", hidden on the web (paper.html's
+# web_or_paper: the intros of "At a glance" and the timeline, a chart's caption).
+PAPER_ONLY = "paper-only"
+PAPER_ONLY_HIDES = ("hidden", "data-search-exclude")  # what hides paper-only wording on the web
 DROP_CLASSES = ("headerlink", "cite-this", "md-source-file", "part-of", "web-only")
 DROP = " or ".join([f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in DROP_CLASSES]
                    + ["@id='cite-this-note'", "self::script"])
@@ -191,7 +196,8 @@ def rewrite_href(href: str, section: Section, anchors: dict[str, str], site_url:
 
 
 def section_html(section: Section, anchors: dict[str, str], site_url: str, paper, print_dir: str = PRINT_DIR) -> str:
-    """One page's content with prefixed ids, in-edition links and no web-only parts.
+    """One page's content with prefixed ids, in-edition links, no web-only parts and the
+    paper-only words shown.
 
     paper: the macros of ``partials/print-edition/paper.html`` (``paper_macros``); print_dir:
     the edition's folder in the site ("note/print")."""
@@ -200,6 +206,9 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str, paper
     root = lxml_html.fragment_fromstring(section.html, create_parent="div")
     for element in root.xpath(f".//*[{DROP}]"):
         element.drop_tree()
+    for element in root.xpath(f".//*[{_has_class(PAPER_ONLY)}]"):
+        for attr in PAPER_ONLY_HIDES:
+            element.attrib.pop(attr, None)
     prefix = anchors[section.url] + "--"
     _prefix_ids(root, prefix)
     _number_items(root)

@@ -1,9 +1,11 @@
 """Addresses that moved keep working (``briefing: series: moved:``, old site path: new site path).
 
 A page's old address gets a small page of its own (``partials/series/redirect.html``): a
-same-site meta refresh to the new address, a visible link to it, and ``rel=canonical`` naming
-it; both the link policy and the Content-Security-Policy allow it, and it is in no nav or
-sitemap (MkDocs never sees it). A file's old address gets a copy of the file (GitHub Pages
+small script of ours (``assets/javascripts/moved.js``) that goes on to the new address keeping
+the old one's ``#fragment`` and ``?query``, and without JavaScript a same-site meta refresh (in
+``<noscript>``) and a visible link; ``rel=canonical`` names the new address. Both the link
+policy and the Content-Security-Policy allow it, and it is in no nav or sitemap (MkDocs never
+sees it). A file's old address gets a copy of the file (GitHub Pages
 cannot redirect a file). ``problems`` refuses an old address the site still uses and a new
 one it does not have.
 

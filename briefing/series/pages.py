@@ -86,15 +86,17 @@ def navigation(notes: list[NoteRecord], others: list[str], authors: list[tuple[s
 def listing(notes: list[tuple[NoteRecord, Publication, str]], page_url: str, url_of: Callable[[str], str]
             ) -> list[dict]:
     """What the list of notes shows of each (``(record, publication, abstract)``, in order),
-    with links relative to the page at ``page_url``; ``url_of``: a page's URL from its src_uri."""
+    with links relative to the page at ``page_url``; ``url_of``: a page's URL from its src_uri.
+    An author's name links to their page, but on that page itself (``href`` None: plain text)."""
     items = []
     for record, pub, abstract in notes:
         files = pub.files()
+        authors = [(author, url_of(author_uri(author))) for author in record.authors]
         items.append({
             "number": record.number, "title": record.title, "date": pub.date_text, "iso_date": pub.iso_date,
             "href": get_relative_url(url_of(record.index), page_url),
-            "authors": [{"name": author.display, "href": get_relative_url(url_of(author_uri(author)), page_url)}
-                        for author in record.authors],
+            "authors": [{"name": author.display, "href": None if url == page_url else get_relative_url(url, page_url)}
+                        for author, url in authors],
             "abstract": abstract,
             "pdf": get_relative_url(files["pdf"], page_url) if "pdf" in files else None,
             "series": pub.series,

@@ -45,7 +45,7 @@ from mkdocs.structure.pages import Page
 from briefing.build import Build, SeriesBuild
 from briefing.build import of as build_of
 from briefing.citations import bibtex_adapter as adapter
-from briefing.common import material_internals, shortcodes
+from briefing.common import material_internals, shortcodes, theme
 from briefing.common.log import logger
 from briefing.common.shortcodes import Expansion, Shortcode
 from briefing.key_figures import figures as kf
@@ -284,7 +284,8 @@ def write_redirects(config: MkDocsConfig) -> None:
             continue  # reported in on_files: the site still has it
         target.parent.mkdir(parents=True, exist_ok=True)
         url = build.series.record.url + new if build.series.record.url else None
-        target.write_text(template.render(href=_moved.relative(new, old), url=url, config=config),
+        target.write_text(template.render(href=_moved.relative(new, old), url=url, config=config,
+                                          script=_moved.relative(theme.MOVED_JS.path, old)),
                           encoding="utf-8")
 
 

@@ -32,6 +32,22 @@ def test_printed_chapter_shows_text_and_notes_only(page, tmp_path):
     assert printed.line_breaks(text, source) and printed.schemes_broken(text) == []
 
 
+def test_a_printed_page_says_what_paper_has(page):
+    """The note's page printed by the browser: "At a glance" and the timeline say the paper words
+    (reader.css), not "a link"; on screen the web words."""
+    page.goto(PAGES["home"])
+    wait_for_site(page)
+    intro = page.locator(".at-a-glance__intro")
+    expect(intro).to_contain_text("and a link to the paragraph that states it.", use_inner_text=True)
+    expect(intro.locator(".paper-only").first).to_be_hidden()
+    page.emulate_media(media="print")
+    expect(intro).to_contain_text("and the chapter (and, in the PDF, the page) that states it.", use_inner_text=True)
+    expect(intro.locator(".paper-only").first).to_be_visible()
+    for words in intro.locator(".web-only").all():
+        expect(words).to_be_hidden()
+    assert printed.web_only_wording(intro.inner_text()) == []
+
+
 def test_print_edition_printed_by_the_browser_is_a_print_document(page, tmp_path):
     page.goto(PRINT_EDITION)
     wait_for_site(page)

@@ -84,6 +84,19 @@ def test_section_html_prefixes_ids_and_drops_web_only_parts(paper):
     assert "headerlink" not in out and "cite-this" not in out
 
 
+def test_paper_words_replace_the_web_words_on_paper(paper):
+    """paper.html's web_or_paper: the web words on the website, the paper words (hidden there, and
+    out of the search index) in the edition."""
+    on_web = str(paper.web_or_paper("a link to the paragraph", "the chapter"))
+    web = BeautifulSoup(on_web, "html.parser")
+    assert words(web.select_one(".web-only").get_text()) == "a link to the paragraph"
+    hidden = web.select_one(".paper-only")
+    assert hidden.has_attr("hidden") and hidden.has_attr("data-search-exclude")
+    out = pe.section_html(pe.Section("chapter.md", "chapter/", "C", f"<p>and {on_web}.</p>"), ANCHORS, "", paper)
+    assert words(soup_of(out).get_text()) == "and the chapter."
+    assert "hidden" not in out and "data-search-exclude" not in out
+
+
 def soup_of(section_html: str) -> BeautifulSoup:
     return BeautifulSoup(section_html, "html.parser")
 

@@ -204,6 +204,19 @@ def test_an_author_of_two_notes_has_one_page_listing_both(two):
         "https://orcid.org/0000-0002-1825-0097")
 
 
+def test_on_an_author_s_own_page_their_name_is_no_link(two):
+    """An author's page lists their notes with their own name as plain text (a link to the page
+    itself leads nowhere), a co-author's name as a link to the co-author's page."""
+    def bylines(page: str) -> list[tuple[str, list[str]]]:
+        return [(words(line.get_text()), [a["href"] for a in line.find_all("a")])
+                for line in soup(two, page).select(".series-note__authors")]
+
+    assert bylines("authors/smith-jane") == [("Ali Khan and Jane Smith", ["../khan-ali/"]), ("Dr Jane Smith", [])]
+    assert bylines("authors/khan-ali") == [("Ali Khan and Jane Smith", ["../smith-jane/"])]
+    assert bylines("") == [("Ali Khan and Jane Smith", ["authors/khan-ali/", "authors/smith-jane/"]),
+                           ("Dr Jane Smith", ["authors/smith-jane/"])]
+
+
 def test_adding_a_note_renders_only_that_note_again(tmp_path, monkeypatch):
     """pandoc runs once per note; the notes already built come from the cache: a new note adds
     the time of its own pages."""

@@ -77,6 +77,22 @@ def test_deploy_workflow():
     assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
 
 
+def test_deploy_keeps_every_cache_of_the_build():
+    """The deploy build starts from the last run's .cache/plugin/ as a whole (the rendered notes,
+    and the PDF, chart and template caches beside them), saved anew whenever what fills it changes."""
+    build = load("deploy.yml")["jobs"]["build"]
+    (cache,) = [step for step in build["steps"] if step.get("uses", "").startswith("actions/cache@")]
+    make = next(step for step in build["steps"] if step.get("run") == "make build")
+    assert build["steps"].index(cache) < build["steps"].index(make)
+    assert cache["with"]["path"] == ".cache/plugin"  # every concern's cache is a folder of it
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"]
+    inputs = re.fullmatch(r"(.+-)\$\{\{ hashFiles\((.+)\) \}\}", key)
+    assert inputs and restore == inputs.group(1) and "runner.os" in restore
+    # a changed note, data file, library, option, pinned package or generator makes a new cache to save
+    assert [part.strip().strip("'") for part in inputs.group(2).split(",")] == [
+        "docs/**", "bib/**", "mkdocs.yml", "requirements.txt", "briefing/**"]
+
+
 
 
 

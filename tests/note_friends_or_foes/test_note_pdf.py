@@ -6,6 +6,7 @@ running heads naming the section, the record's date in the metadata."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -110,6 +111,39 @@ def test_edition_colophon_has_no_web_only_wording(edition):
     assert printed.web_only_wording(colophon) == [] and colophon.startswith("About this edition")
 
 
+PAPER_WORDS = "the chapter (and, in the PDF, the page) that states it"  # "At a glance" and the timeline, on paper
+
+
+def on_paper(edition: BeautifulSoup) -> BeautifulSoup:
+    """A copy of the print edition without what paper never shows: its screen-only navigation
+    (back to the website, the PDF), its styles, and what is hidden."""
+    paper = BeautifulSoup(str(edition), "html.parser")
+    for element in paper.select(".screen-only, style, script, [hidden]"):
+        element.decompose()
+    return paper
+
+
+def test_edition_has_no_web_only_wording(edition):
+    paper = on_paper(edition)
+    text = re.sub(r" ([.,;:])", r"\1", words(paper.main.get_text(" ")))  # no space an element's end added
+    assert printed.web_only_wording(text) == []
+    # what paper has instead: the chapter and the page of what the intros link on the web
+    assert text.count(f"and {PAPER_WORDS}.") == 2
+    assert "This summary is added to this edition;" in text and "This timeline is added to this edition;" in text
+    assert "Drawn for this edition from the figures" in text
+
+
+def test_paper_words_are_the_websites_hidden_ones(real_site):
+    """On the website the paper words are hidden (and out of the search index); the web words show."""
+    home = BeautifulSoup(real_site.html(PAPER), "html.parser")
+    intro = home.select_one(".at-a-glance__intro")
+    assert [span.has_attr("hidden") and span.has_attr("data-search-exclude")
+            for span in intro.select(".paper-only")] == [True, True]
+    assert "a link to the paragraph that states it" in intro.select_one(".web-only").get_text()
+    index = (real_site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "a link to the paragraph that states it" in index and PAPER_WORDS not in index
+
+
 def test_home_contents_list_numbers_the_chapters_only(edition):
     home = edition.find("section", id="home")
     chapters = [a.get_text() for a in home.find(id="home--contents").find_next("ol").select("a")]
@@ -151,10 +185,38 @@ def test_pdf_has_title_page_chapters_notes_and_bibliography(pdf_text, pub, real_
 
 def test_pdf_has_no_web_only_wording(pdf_text, edition):
     assert printed.web_only_wording(pdf_text) == []
+    assert words(pdf_text).count(f"and {PAPER_WORDS}.") == 2
     # what a print reader needs instead: the photograph's source, the short notes' full notes
     frame = edition.select_one(".source-figure__frame a")
     assert frame is not None and printed.line_breaks(pdf_text, frame["href"])
     assert "Pyrrhic Victory,” 1. See n. 2." in words(pdf_text)
+
+
+def test_pdf_paper_words_read_on_in_their_line(pdf_lines):
+    """The paper words are inline text: a chart caption's "Drawn for this edition from the figures"
+    is one run of words, not three lines."""
+    assert any("Drawn for this edition from the figures" in line.text for page in pdf_lines for line in page)
+
+
+def text_from(element, count: int = 8) -> str:
+    """The first words of what ``element`` holds (a paragraph) or, for an empty mark (a timeline
+    event's place in its paragraph), of the text that follows it."""
+    found = element.get_text() or "".join(itertools.islice(element.find_all_next(string=True), 30))
+    return " ".join(found.split()[:count])
+
+
+def test_pdf_stated_in_gives_the_page_of_the_paragraph(pdf_text, edition):
+    """Each "Stated in <chapter>" of "At a glance" and the timeline gives, in the PDF, the page
+    of what it names: the paragraph, or the date's place in it (print/paged.css: target-counter)."""
+    pages = [words(page) for page in pdf_text.split("\f")]
+    stated = re.findall(r"Stated in ([^,.]+?), p\. (\d+)", words(pdf_text))
+    links = edition.select("a.at-a-glance__link, a.timeline__where")
+    assert len(stated) == len(links) >= 20
+    for (chapter, number), link in zip(stated, links, strict=True):
+        start = text_from(edition.find(id=link["href"][1:]))
+        starts = [index for index, page in enumerate(pages, start=1) if start in page]
+        assert starts == [int(number)], (chapter, number, start)
+        assert link.get_text().strip().endswith(f"Stated in {chapter}")
 
 
 def test_pdf_urls_break_only_at_sensible_points(pdf_text, edition):

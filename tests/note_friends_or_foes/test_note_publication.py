@@ -306,6 +306,8 @@ def test_the_old_addresses_keep_working(real_site, pub):
         assert (site / PAPER / old / "index.html").is_file(), old
         assert pub.site_url + old + "<" not in sitemap and old not in home_nav, old
         assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"}) is not None, old
+        # the #fragment of an old link is kept by a script of ours (tests/browser/test_moved.py), none inline
+        assert [script.get("src") for script in page.find_all("script")] == ["../assets/javascripts/moved.js"], old
     for old in MOVED_FILES:
         assert (site / old).read_bytes() == (site / PAPER / old).read_bytes(), old
     assert not [m for m in real_site.messages if "moved" in m]
