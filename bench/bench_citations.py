@@ -2,7 +2,7 @@
 
 Builds, in one run, each with and without the citation layer:
 - the real briefing;
-- a synthetic series: 600 pages, a 2,000-entry .bib, 10 citations a page, a full bibliography.
+- a synthetic series (bench/series.py): 50 notes x 12 pages, a 2,000-entry .bib, 10 citations a page.
 "Without" removes the bibtex plugin and the generator (one plugin since issue 12: its citation
 layer cannot be taken out alone, so the ratio now also counts the link check, the Content-Security-
 Policy and the other concerns, about 1.8 s of a 600-page build): citations stay literal text.
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import shutil
 import statistics
 import subprocess
@@ -27,11 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from sitebuild import plugin_options, pointed_at_project, real_config, write_config  # noqa: E402
+from sitebuild import plugin_options, pointed_at_project, real_config, synthetic, write_config  # noqa: E402
 
 TIMER = """
 import sys, time, logging
@@ -78,46 +75,16 @@ def time_build(config_file: Path, runs: int, cold: bool = True) -> tuple[float, 
     return statistics.median(inside), statistics.median(whole)
 
 
-WORDS = ("security policy border migration region government militant refugee talks tension "
-         "economy province agreement report analysis capital neighbour influence support").split()
-
-
 def synthetic_series(root: Path, pages: int, entries: int, per_page: int) -> Path:
-    rng = random.Random(2023)
-    (root / "bib").mkdir(parents=True)
-    bib = []
-    for n in range(entries):
-        title = " ".join(rng.choice(WORDS) for _ in range(7)).capitalize()
-        bib.append(
-            f"@article{{src{n:04d},\n  author = {{Author{n}, Given}},\n  title = {{{title}}},\n"
-            f"  shorttitle = {{{' '.join(title.split()[:3])}}},\n  journaltitle = {{Outlet {n % 40}}},\n"
-            f"  date = {{20{10 + n % 14}-0{1 + n % 9}-1{n % 9}}},\n  url = {{https://example.org/{n}}},\n"
-            f"  urldate = {{2024-01-01}},\n}}\n"
-        )
-    (root / "bib" / "references.bib").write_text("\n".join(bib), encoding="utf-8")
-    docs = root / "docs"
-    docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# Series\n\nA synthetic series of briefings.\n", encoding="utf-8")
-    (docs / "references.md").write_text("# References\n\n\\full_bibliography\n", encoding="utf-8")
-    for p in range(pages):
-        folder = docs / f"part-{p // 50:02d}"
-        folder.mkdir(exist_ok=True)
-        paragraphs = []
-        for _ in range(per_page):
-            sentence = " ".join(rng.choice(WORDS) for _ in range(40)).capitalize()
-            paragraphs.append(f"{sentence}.[@src{rng.randrange(entries):04d}]")
-        (folder / f"page-{p:03d}.md").write_text(f"# Page {p}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    config = real_config()
-    config.pop("nav", None)
-    plugin_options(config).pop("publication", None)  # no record: no print edition of 600 pages
-    config["site_name"] = "Synthetic series"
-    return write_config(root / "mkdocs.yml", pointed_at_project(config))
+    """bench/series.py's series (the series' contract: note folders with records) of about
+    ``pages`` pages, 12 a note; PDFs off."""
+    return synthetic.generate(root, max(1, pages // 12), 12, entries, per_page)
 
 
 def compare(label: str, config_file: Path, runs: int) -> dict:
     """Without the layer; with it and an empty citation cache (a first build, CI); with it and
     a warm cache (every later build, `mkdocs serve`, edits that leave citations alone)."""
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config = synthetic.read_config(config_file)  # MkDocs' loader: the series' mkdocs.yml has !ENV
     without = write_config(config_file.parent / "mkdocs.without.yml", without_layer(config))
     base_in, base_whole = time_build(without, runs)
     cold_in, cold_whole = time_build(config_file, runs, cold=True)
@@ -146,7 +113,7 @@ def main() -> None:
         for folder in ("bib", "data"):
             if (ROOT / folder).is_dir():
                 shutil.copytree(ROOT / folder, real / folder)
-        config = without_pdf(pointed_at_project(real_config()))
+        config = synthetic.without_moved_pdfs(without_pdf(pointed_at_project(real_config())))
         rows.append(compare("real briefing", write_config(real / "mkdocs.yml", config), args.runs))
         series = synthetic_series(Path(tmp) / "series", args.pages, args.entries, 10)
         rows.append(compare(f"series: {args.pages} pages, {args.entries} entries", series, args.series_runs))

@@ -17,6 +17,7 @@ from briefing.common.options import PLUGIN, Section
 from briefing.key_figures.config import KeyFiguresConfig
 from briefing.links.config import LinksConfig
 from briefing.pictures.config import PicturesConfig
+from briefing.preview.config import PreviewConfig
 from briefing.publication.config import PublicationConfig
 from briefing.series.config import SeriesConfig
 
@@ -34,6 +35,8 @@ class BriefingConfig(Config):
     # The pictures and data: each note's timeline and charts files (beside its figures file),
     # the data downloads.
     pictures = Section(PicturesConfig, "pictures")
+    # One note built alone, for previewing it (`make serve NOTE=<folder>`); empty: every note.
+    preview = Section(PreviewConfig, "preview")
 
 
 def options(config: MkDocsConfig) -> BriefingConfig:

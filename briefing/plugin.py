@@ -19,6 +19,7 @@ calls the concern's pure functions.
 | config | 100 | publication.print_edition | say once that serve builds no PDF |
 | config | 100 | series.render | the series' record, site_name, nav: refused, deploy checks |
 | config | 0 | publication.meta, links.internal | copyright refused, a plain site's deploy check; link options and Markdown step |
+| files | 150 | preview.render | a preview of one note (`make serve NOTE=`): the other notes' files out, before anything reads the notes |
 | files | 100 | series.render | every note's record and Publication, the pages the build makes, the nav, moved addresses: before what reads the notes |
 | files | 0 | common.theme, publication.meta, publication.robots, key_figures.render, pictures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file, then its timeline and charts files |
 | files | -100 | links.internal | page names, after every file is added |
@@ -26,6 +27,7 @@ calls the concern's pure functions.
 | nav | 100 | citations.render | read every page, number each note's notes from 1, start pandoc (one per note) |
 | nav | 0 | publication.contents, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
+| env | -200 | common.theme | compiled templates kept between builds (Jinja's bytecode cache), once the env's settings are final |
 | page_markdown | 100 | citations.render, links.internal, series.render | citations to placeholders; forget the last page's unparsable links; a note's meta (authors, abstract) before escaping marks it |
 | page_markdown | 0 | common.shortcodes | every shortcode (contents, cite-this, key-figure, at-a-glance, timeline, chart, notes, author-notes), after the citations are placeholders |
 | page_content | 0 | pictures.render | the mark each timeline event links to, at the start of its paragraph |
@@ -75,6 +77,7 @@ from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
 from briefing.links import internal as links
 from briefing.pictures import render as pictures
+from briefing.preview import render as preview
 from briefing.publication import contents, print_edition, robots
 from briefing.publication import meta as publication_meta
 from briefing.series import render as series
@@ -84,7 +87,7 @@ log = logger()
 shortcode_log = logger("shortcodes")
 
 # The concerns, in the order their events run at equal priority.
-CONCERNS = (build_lock, paths, citations, series, contents, publication_meta, robots, print_edition, figure_sources,
+CONCERNS = (build_lock, paths, citations, preview, series, contents, publication_meta, robots, print_edition, figure_sources,
             links, key_figures, pictures, escaping, csp)  # pictures after key_figures: it reads the figures
 
 # The shortcodes and who expands them (briefing.common.shortcodes): name -> handler(code, expansion, page, config).
@@ -124,6 +127,11 @@ def _theme_files(files: Files, config: MkDocsConfig) -> Files:
     return theme.add_assets(files, config)
 
 
+@event_priority(-200)  # after site_policy.escaping (-100) set finalize: the compiled code depends on it
+def _theme_env(env, config: MkDocsConfig, files: Files):
+    return theme.bytecode_cache(env, config)
+
+
 @event_priority(200)
 def _order_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     """Each note's pages in reading order (briefing.common.order), before anything reads them."""
@@ -145,10 +153,10 @@ def _shortcodes_markdown(markdown: str, page: Page, config: MkDocsConfig, files:
     return expansion.markdown
 
 
-_theme_config.__module__ = _theme_files.__module__ = "briefing.common.theme"
+_theme_config.__module__ = _theme_files.__module__ = _theme_env.__module__ = "briefing.common.theme"
 _order_nav.__module__ = "briefing.common.order"
 _shortcodes_markdown.__module__ = "briefing.common.shortcodes"
-EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files], "on_nav": [_order_nav],
+EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files], "on_env": [_theme_env], "on_nav": [_order_nav],
          "on_page_markdown": [_shortcodes_markdown],
          "on_post_build": [print_edition.render_pdf, series.write_redirects, series.copy_moved_files]}
 

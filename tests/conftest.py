@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from sitebuild import ROOT, BuildResult, build, make_site
+from sitebuild import ROOT, SYNTHETIC_NOTES, SYNTHETIC_PAGES, BuildResult, build, make_site, synthetic
 
 # ----------------------------------------------------------------------------- no internet
 _real_connect = socket.socket.connect
@@ -33,6 +33,17 @@ def real_site(tmp_path_factory) -> BuildResult:
     """The real briefing, built strict once per test session."""
     site_dir = tmp_path_factory.mktemp("real-site") / "site"
     result = build(ROOT / "mkdocs.yml", site_dir)
+    assert result.ok, result.text()
+    return result
+
+
+@pytest.fixture(scope="session")
+def synthetic_series(tmp_path_factory) -> BuildResult:
+    """bench/series.py's series of SYNTHETIC_NOTES notes x SYNTHETIC_PAGES pages (200 entries),
+    built strict once per test session."""
+    root = tmp_path_factory.mktemp("synthetic-series")
+    config = synthetic.generate(root, SYNTHETIC_NOTES, SYNTHETIC_PAGES, entries=200)
+    result = build(config, root / "site")
     assert result.ok, result.text()
     return result
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,12 @@ MINIMAL = ROOT / "tests" / "fixtures" / "minimal"  # the generator's tests start
 NOTES = MINIMAL / "notes"  # made-up notes, one folder each, for series of fixture notes
 SECOND_NOTE = ROOT / "tests" / "fixtures" / "second-note"  # a placeholder note built beside Paper #2
 SEED = ROOT / "tests" / "note_friends_or_foes" / "seed" / "afghanistan-and-pakistan-friends-or-foes.txt"
+# A small synthetic series (bench/series.py, issue 14) with this project's mkdocs.yml: what a
+# page of the 600-page series holds, at a size a test can build (tests/conftest.py's synthetic_series).
+sys.path.insert(0, str(ROOT / "bench"))
+import series as synthetic  # noqa: E402, F401  (imported from here by the tests)
+
+SYNTHETIC_NOTES, SYNTHETIC_PAGES = 5, 4
 PAPER = "afghanistan-and-pakistan-friends-or-foes"  # Paper #2's folder in docs/ (and its address)
 # The minimal series' record: options={"series": SERIES} makes a fixture site a series.
 SERIES = {"name": "A Minimal Series", "publisher": "Some University", "place": "Somewhere",

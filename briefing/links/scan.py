@@ -324,11 +324,34 @@ class SiteTree:
         return target in self.dirs
 
 
-def resolve(link: str, page: str, base: Base, site: Path | SiteTree) -> tuple[str | None, str, str]:
-    """Where an internal link of ``page`` leads: (site path of the target file or None,
-    fragment, reason when it leads nowhere). ``site``: the site folder, or its SiteTree."""
-    tree = site if isinstance(site, SiteTree) else SiteTree(site)
-    parts = urlsplit(link.strip())
+@dataclass(frozen=True)
+class Target:
+    """Where a link leads, worked out from the link and its page alone (the site not yet
+    consulted): the site path it names, whether it names a folder, its fragment. Links that
+    name one place from different pages (``../x/`` on one page, ``x/`` on another, the theme's
+    links on every page) have one Target, so the site is asked about it once."""
+
+    path: str  # site path as the link names it: "x/index.html", "x" (a file or a folder), "" (the root)
+    is_dir: bool  # the link names a folder ("x/", "."), so only its index.html can answer
+    fragment: str  # unquoted, "" for none
+
+
+# A relative link with no scheme, query or character urlsplit would drop (most links of a page:
+# its navigation, its notes): locate reads its path and fragment without urlsplit.
+_PLAIN_RELATIVE = re.compile(r"[^:/?\\\t\r\n][^:?\\\t\r\n]*")
+
+
+def locate(link: str, page: str, base: Base) -> Target | tuple[None, str, str]:
+    """The ``Target`` of an internal link of ``page``, or (None, fragment, reason) for a link
+    that leads nowhere in the site (outside it, or to another site). String work only."""
+    text = link.strip()
+    before, _, after = text.partition("#")
+    if "\t" not in after and "\r" not in after and "\n" not in after:
+        if not before:
+            return Target(page, False, unquote(after))  # "#id" or "": the page itself
+        if _PLAIN_RELATIVE.fullmatch(before):
+            return _relative(unquote(before), posixpath.dirname(page), unquote(after))
+    parts = urlsplit(text)
     fragment = unquote(parts.fragment)
     own = base.own(link)
     if own is not None:
@@ -340,22 +363,42 @@ def resolve(link: str, page: str, base: Base, site: Path | SiteTree) -> tuple[st
             return None, fragment, f"absolute path outside the site's base path {base.path!r}"
         path, relative_to = parts.path[len(base.path):], ""
     elif not parts.path:
-        return page, fragment, ""  # "#id", "?query" or "": the page itself
+        return Target(page, False, fragment)  # "#id", "?query" or "": the page itself
     else:
         path, relative_to = parts.path, posixpath.dirname(page)
-    path = unquote(path)
+    return _relative(unquote(path), relative_to, fragment)
+
+
+def _relative(path: str, relative_to: str, fragment: str) -> Target | tuple[None, str, str]:
+    """The Target of ``path`` (unquoted) from the folder ``relative_to`` ("" for the root)."""
     is_dir = path == "" or path.endswith("/") or posixpath.basename(path) in (".", "..")
     target = posixpath.normpath(posixpath.join(relative_to, path)) if path else (relative_to or ".")
     if target == ".." or target.startswith("../") or posixpath.isabs(target):
         return None, fragment, "leads outside the site"
-    target = "" if target == "." else target
-    if not is_dir and tree.is_file(target):
-        return target, fragment, ""
-    index = posixpath.join(target, "index.html") if target else "index.html"
-    if tree.is_dir(target) and tree.is_file(index):
-        return index, fragment, ""
-    expected = index if is_dir or tree.is_dir(target) else target
-    return None, fragment, f"no file {expected!r} in the site"
+    return Target("" if target == "." else target, is_dir, fragment)
+
+
+def find(target: Target, tree: SiteTree) -> tuple[str | None, str]:
+    """The file of the site a Target leads to (its index.html for a folder), or None and why."""
+    path = target.path
+    if not target.is_dir and tree.is_file(path):
+        return path, ""
+    index = posixpath.join(path, "index.html") if path else "index.html"
+    if tree.is_dir(path) and tree.is_file(index):
+        return index, ""
+    expected = index if target.is_dir or tree.is_dir(path) else path
+    return None, f"no file {expected!r} in the site"
+
+
+def resolve(link: str, page: str, base: Base, site: Path | SiteTree) -> tuple[str | None, str, str]:
+    """Where an internal link of ``page`` leads: (site path of the target file or None,
+    fragment, reason when it leads nowhere). ``site``: the site folder, or its SiteTree."""
+    tree = site if isinstance(site, SiteTree) else SiteTree(site)
+    located = locate(link, page, base)
+    if not isinstance(located, Target):
+        return located
+    found, reason = find(located, tree)
+    return found, located.fragment, reason
 
 
 def is_external(url: str, base: Base) -> bool:
@@ -418,23 +461,52 @@ def inline_problem(inline: Inline) -> str:
             "docs/assets/javascripts and list it in extra_javascript in mkdocs.yml")
 
 
-def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: dict[str, HtmlScan]) -> str:
-    """Why a URL of ``page`` is refused or broken, or '' when it is fine or not checked here."""
+def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: dict[str, HtmlScan],
+               checked: TargetChecks | None = None) -> str:
+    """Why a URL of ``page`` is refused or broken, or '' when it is fine or not checked here.
+    ``checked``: the answers for the targets already checked (a whole site's check shares one)."""
     url = link.url
     problem, elsewhere = _rules(url, link.fetch, link.tag, link.attr, base)
     if problem:
         return problem
     if elsewhere:
         return ""  # mailto:, or external: checked on demand by _linkcheck
-    target, fragment, reason = resolve(url, page, base, site)
-    if target is None:
-        return f"broken link: {reason}"
-    if not fragment or fragment.lower() == "top" or not target.endswith(".html"):
+    located = locate(url, page, base)
+    if not isinstance(located, Target):
+        return f"broken link: {located[2]}"
+    if checked is None:
+        checked = TargetChecks(site if isinstance(site, SiteTree) else SiteTree(site), scans)
+    return checked.reason(located)
+
+
+class TargetChecks:
+    """Each distinct Target of a site checked once (its file, and its fragment among that
+    file's ids): the answer is kept for every other link to it. ``resolutions`` counts the
+    checks made, one a distinct target, however many links name it."""
+
+    def __init__(self, tree: SiteTree, scans: dict[str, HtmlScan]):
+        self.tree, self.scans = tree, scans
+        self.answers: dict[Target, str] = {}
+        self.resolutions = 0
+
+    def reason(self, target: Target) -> str:
+        answer = self.answers.get(target)
+        if answer is None:
+            answer = self.answers[target] = self._check(target)
+        return answer
+
+    def _check(self, target: Target) -> str:
+        self.resolutions += 1
+        found, reason = find(target, self.tree)
+        if found is None:
+            return f"broken link: {reason}"
+        fragment = target.fragment
+        if not fragment or fragment.lower() == "top" or not found.endswith(".html"):
+            return ""
+        scan = self.scans.get(found)
+        if scan is None or fragment not in scan.ids:
+            return f"broken anchor: no element with id {fragment!r} in {found!r}"
         return ""
-    scan = scans.get(target)
-    if scan is None or fragment not in scan.ids:
-        return f"broken anchor: no element with id {fragment!r} in {target!r}"
-    return ""
 
 
 @dataclass(frozen=True)
@@ -494,6 +566,15 @@ def source_line(source: str, needle: str) -> int | None:
     return None
 
 
+@dataclass
+class SiteCheck:
+    """What a check of the whole site found, and what it cost."""
+
+    problems: list[Problem]
+    links: int  # every link of every page
+    targets: int  # distinct targets among them, each resolved once (TargetChecks.resolutions)
+
+
 def check_site(site_dir: Path, site_url: str | None = None,
                scans: dict[str, HtmlScan] | None = None, expected: frozenset[str] | set[str] = frozenset(),
                ) -> list[Problem]:
@@ -501,10 +582,19 @@ def check_site(site_dir: Path, site_url: str | None = None,
     every duplicate id of the built site (inline scripts are the theme's by then: page
     content is checked with police_content). ``expected``: site paths of files the build
     writes after the check (the PDF), which links may lead to."""
+    return check_whole_site(site_dir, site_url, scans, expected).problems
+
+
+def check_whole_site(site_dir: Path, site_url: str | None = None,
+                     scans: dict[str, HtmlScan] | None = None, expected: frozenset[str] | set[str] = frozenset(),
+                     ) -> SiteCheck:
+    """``check_site``, with the counts: the work grows with the links, not with pages x links
+    (each distinct target, such as a navigation link every page repeats, is resolved once)."""
     base = Base.from_site_url(site_url)
     scans = scan_site(site_dir) if scans is None else scans
-    tree = SiteTree(site_dir, expected)
+    checked = TargetChecks(SiteTree(site_dir, expected), scans)
     problems = []
+    links = 0
     for page, scan in scans.items():
         for ident, lines in scan.duplicate_ids.items():
             problems.extend(Problem(page, ident, line, f"duplicate id (lines {', '.join(map(str, lines))}): "
@@ -512,7 +602,8 @@ def check_site(site_dir: Path, site_url: str | None = None,
                             for line in lines[1:])
         problems.extend(Problem(page, inline.text, inline.line, inline_problem(inline)) for inline in scan.inline)
         for link in scan.links:
-            reason = check_link(link, page, base, tree, scans)
+            links += 1
+            reason = check_link(link, page, base, checked.tree, scans, checked)
             if reason:
                 problems.append(Problem(page, link.url, link.line, reason))
-    return problems
+    return SiteCheck(problems, links, checked.resolutions)

@@ -193,7 +193,7 @@ def _check_events(pictures: NotePictures, note: NoteBuild, pages: dict, titles: 
             pictures.marks.setdefault(file.src_uri, []).append((event.anchor, placed.prefix))
 
 
-def _check_charts(pictures: NotePictures, figures: kf.FiguresState) -> None:
+def _check_charts(pictures: NotePictures, figures: kf.FiguresState, svg_cache: Path | None = None) -> None:
     for chart in pictures.charts.values():
         points, problems = ch.check(chart, figures.figures, pictures.charts_where, figures.where)
         for problem in problems:
@@ -202,7 +202,7 @@ def _check_charts(pictures: NotePictures, figures: kf.FiguresState) -> None:
             continue
         pictures.points[chart.id] = points
         try:
-            svg = ch.render_svg(ch.spec(chart, points))
+            svg = ch.render_svg(ch.spec(chart, points), svg_cache)
         except Exception as error:  # vl-convert reports a bad specification as a ValueError
             raise PluginError(f"{pictures.charts_where}:{chart.line}: chart {chart.id!r} could not be drawn: {error}") \
                 from error
@@ -268,7 +268,8 @@ def check_note(note: NoteBuild, files: Files, titles: dict[str, str | None], con
     pages = {file.src_uri.removeprefix(folder): file for file in ordered}  # as the timeline names them
     pictures.home = note.home or (ordered[0].src_uri if ordered else None)
     _check_events(pictures, note, pages, titles, config, bib_keys)
-    _check_charts(pictures, note.figures)
+    _check_charts(pictures, note.figures, Path(config.config_file_path).resolve().parent / ".cache" / "plugin"
+                  / "charts")
     for file in ordered:
         _find_shortcodes(pictures, file, source_label(config, file.src_uri), config)
     if pictures.events and pictures.timeline_page is None:

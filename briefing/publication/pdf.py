@@ -9,6 +9,8 @@ process that may read the site's own files only and is stopped at a deadline.
   ``timeout`` seconds, then kills it. The PDF appears at its target only when complete.
   ``fork`` (not ``spawn``): the child starts in milliseconds with WeasyPrint already imported,
   where a new interpreter spends about 0.9 s importing it again.
+- ``render_reusing``: ``render``, unless the PDF cache (``pdf_cache``) holds this PDF, made
+  from the same print edition, code and files: then that PDF is put at the target.
 - ``locate``: where a refused address stands in the pages' Markdown, for the message.
 
 Pure functions and one child process; no MkDocs events (``print_edition.py`` calls ``render``).
@@ -27,6 +29,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from briefing.publication import pdf_cache
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -38,6 +42,8 @@ class Refusal:
 class PdfRun:
     seconds: float
     refused: list[Refusal] = field(default_factory=list)
+    loaded: list[str] = field(default_factory=list)  # site paths of the files the PDF loaded
+    reused: bool = False  # the PDF came from the cache (render_reusing), not from WeasyPrint
 
 
 class PdfTimeout(Exception):
@@ -64,9 +70,20 @@ def refusal(url: str, root: Path) -> str | None:
     return None
 
 
-def local_only_fetcher(root: Path, refused: list[Refusal] | None = None, timeout: float = 10):
+def site_path(url: str, root: Path) -> str | None:
+    """The site path of a ``file:`` URL inside ``root`` (None for anything else)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file":
+        return None
+    path, site = Path(url2pathname(unquote(parts.path))).resolve(), root.resolve()
+    return path.relative_to(site).as_posix() if site in path.parents else None
+
+
+def local_only_fetcher(root: Path, refused: list[Refusal] | None = None, timeout: float = 10,
+                       loaded: list[str] | None = None):
     """A WeasyPrint URL fetcher for the site's own files (see ``refusal``); each address it
-    does not load is added to ``refused`` and WeasyPrint leaves it out of the PDF."""
+    does not load is added to ``refused`` and WeasyPrint leaves it out of the PDF; each file it
+    loads, to ``loaded`` (its site path)."""
     import weasyprint
 
     class LocalOnlyFetcher(weasyprint.URLFetcher):
@@ -74,9 +91,13 @@ def local_only_fetcher(root: Path, refused: list[Refusal] | None = None, timeout
             reason = refusal(url, root)
             if reason is None:
                 try:
-                    return super().fetch(url, headers)
+                    response = super().fetch(url, headers)
                 except Exception as error:  # noqa: BLE001 - recorded, then WeasyPrint's own handling
                     reason = f"it cannot be read ({type(error).__name__}: {error})"
+                else:
+                    if loaded is not None and (path := site_path(url, root)) is not None:
+                        loaded.append(path)
+                    return response
             if refused is not None:
                 refused.append(Refusal(url, reason))
             raise ValueError(f"the PDF does not load {url}: {reason}")
@@ -84,19 +105,21 @@ def local_only_fetcher(root: Path, refused: list[Refusal] | None = None, timeout
     return LocalOnlyFetcher(timeout=timeout, allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def _render_here(html_path: Path, target: Path, root: Path) -> list[Refusal]:
+def _render_here(html_path: Path, target: Path, root: Path) -> tuple[list[Refusal], list[str]]:
     import weasyprint
 
     refused: list[Refusal] = []
-    document = weasyprint.HTML(filename=str(html_path), url_fetcher=local_only_fetcher(root, refused))
+    loaded: list[str] = []
+    fetcher = local_only_fetcher(root, refused, loaded=loaded)
+    document = weasyprint.HTML(filename=str(html_path), url_fetcher=fetcher)
     document.write_pdf(target)
-    return refused
+    return refused, loaded
 
 
 def _child(conn, html_path: Path, target: Path, root: Path) -> None:
     try:
-        refused = _render_here(html_path, target, root)
-        conn.send({"refused": [(r.url, r.reason) for r in refused]})
+        refused, loaded = _render_here(html_path, target, root)
+        conn.send({"refused": [(r.url, r.reason) for r in refused], "loaded": loaded})
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
         conn.send({"error": f"{type(error).__name__}: {error}"})
     finally:
@@ -118,16 +141,38 @@ def render(html_path: Path, target: Path, root: Path, timeout: float) -> PdfRun:
     partial = Path(name)
     try:
         if "fork" not in multiprocessing.get_all_start_methods():  # not POSIX: no bound
-            refused = _render_here(html_path, partial, root)
+            refused, loaded = _render_here(html_path, partial, root)
         else:
-            refused = _render_in_child(html_path, partial, root, timeout)
+            refused, loaded = _render_in_child(html_path, partial, root, timeout)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return PdfRun(time.perf_counter() - started, refused)
+    return PdfRun(time.perf_counter() - started, refused, loaded)
 
 
-def _render_in_child(html_path: Path, partial: Path, root: Path, timeout: float) -> list[Refusal]:
+def render_reusing(html_path: Path, target: Path, root: Path, timeout: float, cache: Path, code_digest: str,
+                   ) -> PdfRun:
+    """``render``, or the cached PDF made from the same print edition (``html_path``'s bytes),
+    the same generator (``code_digest``), the same WeasyPrint and the same files of the site
+    (``pdf_cache``); a rendered PDF is stored in ``cache`` for the next build."""
+    import weasyprint
+
+    started = time.perf_counter()
+    entry_key = pdf_cache.key(html_path.read_bytes(), code_digest, weasyprint.__version__)
+    entry = pdf_cache.lookup(cache, target.name, entry_key, root)
+    if entry is not None:
+        pdf_cache.reuse(entry, target)
+        return PdfRun(time.perf_counter() - started, [Refusal(url, reason) for url, reason in entry.refused],
+                      sorted(entry.files), reused=True)
+    run = render(html_path, target, root, timeout)
+    refused = [(r.url, r.reason) for r in run.refused]
+    html_site_path = site_path(html_path.resolve().as_uri(), root)
+    files = pdf_cache.digests([p for p in run.loaded if p != html_site_path], root)
+    pdf_cache.store(cache, target.name, entry_key, target, files, refused)
+    return run
+
+
+def _render_in_child(html_path: Path, partial: Path, root: Path, timeout: float) -> tuple[list[Refusal], list[str]]:
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, html_path, partial, root), name="pdf-edition", daemon=True)
@@ -147,7 +192,7 @@ def _render_in_child(html_path: Path, partial: Path, root: Path, timeout: float)
         receive.close()
     if "error" in outcome:
         raise PdfError(f"{outcome['error']} (exit code {child.exitcode})")
-    return [Refusal(url, reason) for url, reason in outcome["refused"]]
+    return [Refusal(url, reason) for url, reason in outcome["refused"]], outcome["loaded"]
 
 
 def locate(url: str, sources: dict[str, str]) -> list[str]:

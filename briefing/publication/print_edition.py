@@ -21,12 +21,14 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+import briefing
 from briefing.build import Build, NoteBuild, Section
 from briefing.build import of as build_of
 from briefing.common import mkdocs_internals  # what MkDocs' strict mode has counted so far
 from briefing.common.log import logger
 from briefing.publication import edition
 from briefing.publication import pdf as _pdf
+from briefing.publication import pdf_cache as _pdf_cache
 from briefing.publication import record as _publication
 from briefing.publication.meta import page_links
 
@@ -55,14 +57,18 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
     return context
 
 
-def write_pdf(html_path: Path, site_dir: Path, target: Path, timeout: float) -> _pdf.PdfRun:
+def write_pdf(html_path: Path, site_dir: Path, target: Path, timeout: float, cache: Path | None = None,
+              ) -> _pdf.PdfRun:
     """Render the print edition at ``html_path`` to ``target`` (see ``_pdf.render``: a child
-    process reading the site's own files only, stopped after ``timeout`` seconds)."""
+    process reading the site's own files only, stopped after ``timeout`` seconds); with
+    ``cache`` (a folder of ``pdf_cache``), reuse the PDF made from the same edition, code and files."""
     import logging
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     try:
+        if cache is not None:
+            return _pdf.render_reusing(html_path, target, site_dir, timeout, cache, briefing.CODE_DIGEST)
         return _pdf.render(html_path, target, site_dir, timeout)
     except (ImportError, OSError) as error:  # OSError: Pango (a system library) is missing
         raise PluginError(
@@ -145,8 +151,9 @@ def render_note_pdf(config: MkDocsConfig, note: NoteBuild) -> None:
     pub, target = note.publication, note.edition
     site_dir = Path(config.site_dir)
     pdf = site_dir / pub.files()["pdf"]
+    cache = _pdf_cache.cache_dir(Path(config.config_file_path).resolve().parent)
     try:
-        run = write_pdf(target, site_dir, pdf, pub.pdf_timeout)
+        run = write_pdf(target, site_dir, pdf, pub.pdf_timeout, cache)
     except _pdf.PdfTimeout:
         log.warning(f"the PDF edition {pub.files()['pdf']} was stopped after {pub.pdf_timeout:g} s "
                     "(briefing.publication.pdf_timeout) and not written: set pdf: false in mkdocs.yml while writing, "
@@ -154,7 +161,8 @@ def render_note_pdf(config: MkDocsConfig, note: NoteBuild) -> None:
         return
     for message in refusal_messages(run.refused, _markdown_sources(config, note), edition_path(pub)):
         log.warning(message)
-    log.info(f"PDF edition: {pub.files()['pdf']} ({pdf.stat().st_size // 1024} KB) in {run.seconds:.1f} s")
+    how = "reused: its print edition, the code and its files are unchanged" if run.reused else "rendered"
+    log.info(f"PDF edition: {pub.files()['pdf']} ({pdf.stat().st_size // 1024} KB) {how}, in {run.seconds:.1f} s")
 
 
 @event_priority(-110)  # after the link check (-100): a broken link stops the PDF too

@@ -79,3 +79,33 @@ def settle(page: Page) -> None:
         "() => document.getAnimations().every(a => a.playState !== 'running'"
         " || a.effect.getComputedTiming().iterations === Infinity)"
     )
+
+
+# ----------------------------------------------------------------------------- a first view's bytes (issue 14)
+FIRST_VIEW_LIMIT = 100 * 1024  # bytes, gzipped: issue 14
+
+
+class Transfers:
+    """Every request a page made, with the bytes its response body took on the wire."""
+
+    def __init__(self, page: Page):
+        self.requests: list[tuple[str, int]] = []
+        page.on("requestfinished", lambda request: self.requests.append(
+            (request.url, max(request.sizes()["responseBodySize"], 0))))
+
+    def total(self) -> int:
+        return sum(size for _, size in self.requests)
+
+    def urls(self) -> list[str]:
+        return [url for url, _ in self.requests]
+
+    def fetched(self, ending: str) -> bool:
+        return any(url.split("?")[0].endswith(ending) for url in self.urls())
+
+
+def first_view(page: Page, address: str) -> Transfers:
+    transfers = Transfers(page)
+    page.goto(address)
+    wait_for_site(page)
+    page.wait_for_load_state("networkidle")
+    return transfers

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
+import io
 import os
 import re
 import shutil
@@ -52,9 +54,13 @@ class Offsite:
             route.abort("blockedbyclient")
 
 
+COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".bib", ".ris")  # as GitHub Pages
+
+
 class _PagesHandler(SimpleHTTPRequestHandler):
     """The site as GitHub Pages serves a project site: under site_url's path (e.g. /briefing/,
-    which the 404 page's absolute links rely on), with 404.html for what does not exist.
+    which the 404 page's absolute links rely on), with 404.html for what does not exist, text
+    gzipped when the browser accepts it (so a test counts the bytes a reader's browser transfers).
     sitemap.xml names the pages at this server's address, as the deployed one names them at
     site_url: Material's instant navigation only follows links to pages its sitemap lists
     (matching scheme, host and port), so the browser tests navigate as readers do."""
@@ -69,6 +75,27 @@ class _PagesHandler(SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "no such file")
         return super().translate_path("/" + path[len(self.prefix) :])
 
+    def _gzipped(self, body: bytes) -> bytes | None:
+        """``body`` gzipped if the browser accepts it (and the header said so), else None."""
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return None
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        return gzip.compress(body, compresslevel=6)
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path.split("?")[0]))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if not (path.is_file() and path.suffix in COMPRESSED and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        body = self._gzipped(path.read_bytes())
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def do_GET(self):
         sitemap = Path(self.translate_path(self.path.split("?")[0]))
         if sitemap.name != "sitemap.xml" or not sitemap.is_file():
@@ -77,6 +104,7 @@ class _PagesHandler(SimpleHTTPRequestHandler):
         body = re.sub(r"<loc>[a-z]+://[^/<]+", here, sitemap.read_text(encoding="utf-8")).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/xml")
+        body = self._gzipped(body) or body
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

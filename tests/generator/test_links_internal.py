@@ -125,6 +125,51 @@ def test_check_site_reports_every_kind_of_problem(tiny_site):
     assert found[("chapter/bad.html", "javascript:void(0)", 8)].startswith("javascript: links are not allowed")
 
 
+def nav_site(root: Path, pages: int) -> Path:
+    """A site of ``pages`` pages, each in a folder of its own (as MkDocs writes them), each
+    repeating a navigation to every page (relative links, different on every page as the
+    theme's are) and linking the next page's heading."""
+    site = root / "site"
+    for n in range(pages):
+        folder = site / f"p{n}"
+        folder.mkdir(parents=True)
+        nav = "".join(f'<a href="../p{m}/">{m}</a><a href="../p{m}/#h">h</a>' for m in range(pages))
+        (folder / "index.html").write_text(f'<h1 id="h">{n}</h1><nav>{nav}</nav>'
+                                           f'<a href="../p{(n + 1) % pages}/index.html#h">next</a>'
+                                           f'<a href="#h">top</a>')
+    (site / "index.html").write_text('<a href="p0/">start</a><a href="./p0/#h">start</a>')
+    return site
+
+
+def test_the_link_check_resolves_each_distinct_target_once(tmp_path, monkeypatch):
+    """Linear (issue 14): each place the links name is looked up in the site once, however many
+    pages link it (the theme's navigation on every page), not once a link (pages squared)."""
+    pages = 12
+    site = nav_site(tmp_path, pages)
+    looked_up = []
+    find = sl.find
+    monkeypatch.setattr(sl, "find", lambda target, tree: looked_up.append(target) or find(target, tree))
+    check = sl.check_whole_site(site, "https://example.github.io/briefing/")
+    assert check.problems == []
+    links = pages * (2 * pages + 2) + 2
+    assert check.links == links
+    # for every m: p<m>/, p<m>/#h, and p<m>/index.html#h (its "next" link and its own "#h": one
+    # place); the home page's links name places the others name too
+    distinct = pages * 3
+    assert len(looked_up) == check.targets == distinct
+    assert len(set(looked_up)) == len(looked_up)  # never the same target twice
+
+
+def test_one_lookup_answers_every_link_to_a_target_broken_ones_too(tmp_path):
+    site = nav_site(tmp_path, 3)
+    (site / "p1" / "index.html").unlink()
+    check = sl.check_whole_site(site, "https://example.github.io/briefing/")
+    broken = {(p.page, p.link) for p in check.problems}
+    assert ("p0/index.html", "../p1/") in broken and ("p2/index.html", "../p1/#h") in broken
+    assert ("index.html", "p0/") not in broken
+    assert all(p.reason.startswith("broken link: no file 'p1/index.html'") for p in check.problems)
+
+
 def test_describe_names_page_source_lines_and_link():
     problems = [sl.Problem("a/index.html", "x/", 3, "broken link: no file"),
                 sl.Problem("a/index.html", "x/", 9, "broken link: no file"),
@@ -224,3 +269,19 @@ def test_duplicate_ids_fail_the_strict_build(fixture_site):
     assert not result.ok
     assert any("docs/index.md" in m and "duplicate id" in m and "'same'" in m for m in result.messages), \
         result.text()
+
+
+def test_a_plain_relative_link_is_located_without_urlsplit(monkeypatch):
+    """Issue 14: most links of a series' pages (navigation, notes) are plain relative links;
+    locating them is string work without urlsplit (the check was a fifth of a 600-page build)."""
+    from briefing.links import scan
+
+    base = scan.Base.from_site_url("https://example.org/site/")
+    expected = {link: scan.locate(link, "note/chapter/index.html", base)
+                for link in ("../other/", "../other/#fn:2", "#fnref:1", "", "img/a%20b.png", "../../..//x", "./")}
+    monkeypatch.setattr(scan, "urlsplit", lambda *a, **k: (_ for _ in ()).throw(AssertionError("urlsplit")))
+    for link, target in expected.items():
+        assert scan.locate(link, "note/chapter/index.html", base) == target, link
+    assert expected["../other/#fn:2"] == scan.Target("note/other", True, "fn:2")
+    assert expected["img/a%20b.png"] == scan.Target("note/chapter/img/a b.png", False, "")
+    assert expected["../../..//x"][0] is None  # leads outside the site

@@ -212,6 +212,22 @@ def test_the_svg_is_one_named_image_without_vega_s_aria():
     assert "chart__bars--approximate" in svg and "In the region of six million" in svg
 
 
+
+def test_a_chart_drawn_from_the_same_specification_is_reused(tmp_path, monkeypatch):
+    """Drawing costs 0.7 s a chart (issue 14): the SVG is kept by specification and vl-convert's
+    version; the next build reuses it, a changed specification draws anew."""
+    import vl_convert
+
+    drawn = []
+    real = vl_convert.vegalite_to_svg
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda spec: drawn.append(spec) or real(spec))
+    points, _ = ch.check(_chart("six"), FIGS, "c.yml", "f.yml")
+    spec = ch.spec(_chart("six"), points)
+    first = ch.render_svg(spec, tmp_path)
+    assert ch.render_svg(spec, tmp_path) == first and len(drawn) == 1
+    assert ch.render_svg({**spec, "padding": 30}, tmp_path) != first and len(drawn) == 2
+    assert len(list(tmp_path.glob("*.svg"))) == 2 and not list(tmp_path.glob("*.part"))
+
 # ----------------------------------------------------------------------------- fixture builds
 BIB = ONE_ENTRY + """
 @article{jones2021other,

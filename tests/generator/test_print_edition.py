@@ -372,3 +372,81 @@ def test_links_to_a_pdf_not_rendered_are_not_reported_broken(fixture_site, caplo
     assert not [m for m in result.messages if "a-minimal-note.pdf" in m], result.text()
     said = [r.getMessage() for r in caplog.records if "a-minimal-note.pdf not checked" in r.getMessage()]
     assert len(said) == 1 and "not rendered" in said[0]
+
+
+# ----------------------------------------------------------------------------- the PDF kept between builds
+def counting_renders(monkeypatch) -> list[Path]:
+    """The real renderer, counting the PDFs it renders (the targets)."""
+    calls: list[Path] = []
+    real = _pdf.render
+
+    def render(html_path, target, root, timeout):
+        calls.append(target)
+        return real(html_path, target, root, timeout)
+
+    monkeypatch.setattr(_pdf, "render", render)
+    return calls
+
+
+def test_a_build_in_which_nothing_changed_reuses_the_pdf(fixture_site, tmp_path, monkeypatch, caplog):
+    """Issue 14: the PDF is kept in .cache/plugin/pdf/, keyed by the print edition's HTML and the
+    code digest; the next build with nothing changed puts it in the site without WeasyPrint."""
+    caplog.set_level("INFO", logger="mkdocs")
+    renders = counting_renders(monkeypatch)
+    pages = as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"})
+    options = {**series_options(), "publication": {"pdf": True}}
+    first = fixture_site(pages, options=options)
+    assert first.ok, first.text()
+    (pdf,) = (first.site_dir / NOTE).glob("*.pdf")
+    made = pdf.read_bytes()
+    assert len(renders) == 1 and list((tmp_path / ".cache" / "plugin" / "pdf" / pdf.name).glob("*.pdf"))
+    second = fixture_site(pages, options=options)
+    assert second.ok, second.text()
+    assert len(renders) == 1, "the second build rendered the PDF again"
+    assert pdf.read_bytes() == made
+    assert any(f"PDF edition: {NOTE}/{pdf.name}" in r.getMessage() and "reused" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_a_changed_page_or_image_renders_the_pdf_again(fixture_site, tmp_path, monkeypatch):
+    renders = counting_renders(monkeypatch)
+    (tmp_path / "docs" / NOTE / "img").mkdir(parents=True)
+    image = tmp_path / "docs" / NOTE / "img" / "bar.png"
+    image.write_bytes(png(40, 20))
+    plain = {"index.md": "# Home\n\nText.\n", "chapter.md": "# Chapter\n\nText.\n\n![A bar](img/bar.png)\n"}
+    pages = as_note(plain)
+    options = {**series_options(), "publication": {"pdf": True}}
+    assert fixture_site(pages, options=options).ok
+    changed = as_note({**plain, "chapter.md": plain["chapter.md"].replace("Text.", "Other text.")})
+    assert fixture_site(changed, options=options).ok
+    assert len(renders) == 2, "a changed chapter must render the PDF anew"
+    image.write_bytes(png(40, 20, (20, 200, 30)))  # the same name, other pixels: the edition's HTML is the same
+    result = fixture_site(changed, options=options)
+    assert result.ok and len(renders) == 3, "a changed image must render the PDF anew"
+    (pdf,) = (result.site_dir / NOTE).glob("*.pdf")
+    assert len(list((tmp_path / ".cache" / "plugin" / "pdf" / pdf.name).glob("*.pdf"))) == 1  # older entries go
+
+
+def test_the_pdf_cache_key_covers_the_edition_the_code_and_the_renderer():
+    from briefing.publication import pdf_cache
+
+    base = pdf_cache.key(b"<p>x</p>", "code", "70")
+    assert base == pdf_cache.key(b"<p>x</p>", "code", "70")
+    assert len({base, pdf_cache.key(b"<p>y</p>", "code", "70"), pdf_cache.key(b"<p>x</p>", "code2", "70"),
+                pdf_cache.key(b"<p>x</p>", "code", "71")}) == 4
+
+
+def test_a_reused_pdf_reports_what_it_refused_again(tmp_path):
+    from briefing.publication import pdf_cache
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    (site / "style.css").write_text("p{}")
+    made = tmp_path / "made.pdf"
+    made.write_bytes(b"%PDF-1.7 x")
+    pdf_cache.store(cache, "n.pdf", "k", made, pdf_cache.digests(["style.css"], site), [("https://x.org/a.png", "no")])
+    entry = pdf_cache.lookup(cache, "n.pdf", "k", site)
+    assert entry is not None and entry.refused == [("https://x.org/a.png", "no")]
+    (site / "style.css").write_text("p{color:red}")
+    assert pdf_cache.lookup(cache, "n.pdf", "k", site) is None
+    assert pdf_cache.lookup(cache, "n.pdf", "other", site) is None
