@@ -27,13 +27,14 @@ import re
 from pathlib import Path
 
 from briefing.citations.library import BibProblem
+from briefing.common.dates import ISO_DATE_RE
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 MONTH_NAMES = {name[:3].lower(): number for number, name in enumerate(MONTHS, start=1)}
 ARTICLE_TYPES = {"article", "periodical", "suppperiodical"}
 REPORT_TYPES = {"report", "techreport"}
-DATE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+DATE_RE = ISO_DATE_RE
 LUA_FILTER = Path(__file__).with_name("csl_extras.lua")
 
 # Prefixes that cannot stand alone as words: Chicago lowercases what follows their hyphen

@@ -9,7 +9,6 @@ call it directly. Every problem carries the file and line it is about.
 from __future__ import annotations
 
 import calendar
-import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from briefing.citations import library as lib
+from briefing.common.dates import ISO_DATE_RE, valid_iso_date
 
 REQUIRED = ("id", "value", "label", "source")
 OPTIONAL = ("as_of", "period", "attribution", "measure")  # measure: what it counts, for charts (briefing.pictures)
@@ -26,7 +26,7 @@ ORDERS = ("reading", "file")  # "At a glance": the figures in reading order (def
 FILE_KEYS = ("order", "figures")
 ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ID_RE = re.compile(rf"^{ID}$")
-AS_OF_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+AS_OF_RE = ISO_DATE_RE
 
 # The shortcodes, each alone on its line: <!-- key-figure: some-id --> and <!-- at-a-glance -->.
 FIGURE_RE = re.compile(rf"^[ \t]{{0,3}}<!--[ \t]*key-figure:[ \t]*(?P<id>{ID})[ \t]*-->[ \t]*$")
@@ -154,18 +154,6 @@ def format_as_of(value: str) -> str:
     return f"{int(day)} {name} {year}" if day else f"{name} {year}"
 
 
-def _valid_as_of(value: str) -> bool:
-    match = AS_OF_RE.match(value)
-    if not match:
-        return False
-    year, month, day = (int(part) if part else 1 for part in match.group("year", "month", "day"))
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 def load_figures(text: str, where: str) -> tuple[list[Figure], list[Problem]]:
     """The valid figures of a figures file and its problems (see ``load``)."""
     loaded = load(text, where)
@@ -248,7 +236,7 @@ def load(text: str, where: str) -> FiguresFile:
             entry_problems.append(
                 Problem(where, lines["id"], f"id {figure_id!r}: use lower-case letters, digits and single hyphens")
             )
-        if values.get("as_of") and not _valid_as_of(values["as_of"]):
+        if values.get("as_of") and not valid_iso_date(values["as_of"]):
             entry_problems.append(
                 Problem(where, lines["as_of"],
                         f"{label}: as_of {values['as_of']!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")

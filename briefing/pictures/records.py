@@ -4,16 +4,13 @@ key figures' file does (``briefing.key_figures.figures``). Pure."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import yaml
 
 from briefing.key_figures.figures import ID_RE, FiguresFileError, Problem
 
-ISO_DATE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-
-__all__ = ["ID_RE", "FiguresFileError", "Problem", "Record", "load_records", "valid_iso_date"]
+__all__ = ["ID_RE", "FiguresFileError", "Problem", "Record", "load_records"]
 
 
 @dataclass
@@ -114,18 +111,3 @@ def _records(node: yaml.SequenceNode, where: str, schema: Schema) -> tuple[list[
         if not own:
             records.append(record)
     return records, problems
-
-
-def valid_iso_date(value: str) -> bool:
-    """YYYY, YYYY-MM or YYYY-MM-DD, and a real date."""
-    import datetime
-
-    match = ISO_DATE_RE.match(value)
-    if not match:
-        return False
-    year, month, day = (int(part) if part else 1 for part in match.group("year", "month", "day"))
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return True

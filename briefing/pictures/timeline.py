@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from briefing.common.dates import ISO_DATE_RE, valid_iso_date
 from briefing.key_figures import figures as kf
-from briefing.pictures.records import ISO_DATE_RE, Problem, Record, Schema, load_records, valid_iso_date
+from briefing.pictures.records import Problem, Record, Schema, load_records
 
 SCHEMA = Schema("event", ("id", "date", "when", "label", "page", "source"), ("paragraph", "attribution"))
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
