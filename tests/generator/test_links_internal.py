@@ -314,3 +314,12 @@ def test_pages_are_scanned_as_written_with_the_lines_of_the_finished_files(fixtu
     on_disk = sl.scan_site(result.site_dir)
     assert seen["scans"] == on_disk
     assert any(link.url == "index.html#nowhere" for link in on_disk["other/index.html"].links)
+
+
+def test_a_scan_holds_each_repeated_url_once_in_compact_links():
+    """A 600-page site's scans hold 133,000 links, most of them the navigation's, repeated
+    (issue 14: 47 MB before, 24 MB with slots and one string for each repeated value)."""
+    scan = sl.scan_html('<p><a href="../x/" rel="next">a</a> <link href="../x/" rel="next"></p>')
+    first, second = scan.links
+    assert first.url is second.url and first.rel is second.rel
+    assert not hasattr(first, "__dict__") and not hasattr(sl.Inline("script", "", 1, ""), "__dict__")
