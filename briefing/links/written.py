@@ -53,13 +53,15 @@ class WrittenScans:
     def collect(self, site_dir: Path) -> dict[str, HtmlScan]:
         """A scan of every HTML file of ``site_dir`` (sorted by site path): this build's pages
         from their scans, any other file read from the folder."""
-        try:
+        pages = html_files(site_dir)
+        try:  # the other files first, here, while the worker finishes the last pages
+            others = {page: scan_html((site_dir / page).read_text(encoding="utf-8", errors="replace"))
+                      for page in pages if page not in self.done and page not in self.pending}
             for page, future in self.pending.items():
                 self.done[page] = future.result()
         finally:
             self.stop()
-        return {page: self.done.get(page) or scan_html((site_dir / page).read_text(encoding="utf-8", errors="replace"))
-                for page in html_files(site_dir)}
+        return {page: self.done.get(page) or others[page] for page in pages}
 
     def stop(self) -> str | None:
         """End the worker (a ``Build`` child: stopped when the build ends or fails)."""
