@@ -95,6 +95,7 @@ class LinksState:
     options: LinksConfig | None = None
     names: dict[str, str] = field(default_factory=dict)  # site path of each page -> its Markdown source
     unparsable: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, url, error) of the page converted
+    written: Any = None  # briefing.links.written.WrittenScans: the scans of the pages written
 
 
 @dataclass

@@ -38,6 +38,7 @@ calls the concern's pure functions.
 | page_context | -100 | publication.print_edition | keep each note's finished page for its print edition |
 | template_context | 0 | series.render | the 404 page lists the notes |
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
+| post_page | -100 | links.internal | scan the page as written for the link check (a worker process at series size) |
 | post_build | 100 | citations.render | the pandoc cache keeps this build's results |
 | post_build | 0 | publication.print_edition, series.render, pictures.render | write each note's print/index.html; the feed, each search hit named by its note (after search wrote its index); each note's data downloads (before the link check) |
 | post_build | -80 | series.render (write_redirects) | pages at moved addresses, before the policy and the link check read every page |

@@ -19,9 +19,11 @@ Events:
 - ``on_page_content`` (priority -100, after other hooks): take out of the page's HTML every
   URL that breaks a rule, every inline handler, srcdoc and inline script, each a warning
   naming the Markdown file and line (later hooks never see them).
+- ``on_post_page`` (priority -100, after every other concern changed the page): scan the page
+  as it is written (``briefing.links.written``; at series size in a worker process).
 - ``on_post_build`` (priority -100, after every other concern has written its files, before
-  the PDFs): scan the site; each broken link is a warning naming the page and the link, so
-  ``--strict`` fails.
+  the PDFs): the files the pages' scans do not cover scanned from the site; check every link;
+  each broken link is a warning naming the page and the link, so ``--strict`` fails.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from briefing.common.log import logger
 from briefing.common.order import source_label
 from briefing.links import external as _linkcheck
 from briefing.links import scan as _sitelinks
+from briefing.links import written as _written
 from briefing.links.config import LinksConfig
 from briefing.publication import print_edition
 
@@ -102,7 +105,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(-100)  # after every concern that adds files (the series' pages, downloads)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    build_of(config).links.names = _linkcheck.page_names(files, config)
+    build = build_of(config)
+    build.links.names = _linkcheck.page_names(files, config)
+    pages = sum(1 for file in files if file.is_documentation_page())
+    build.links.written = build.own(_written.WrittenScans(with_policy=not build.serving,
+                                                          background=pages >= _written.BACKGROUND_PAGES))
     return files
 
 
@@ -128,6 +135,14 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         at = f"{where}:{line}" if line else f"{where} (line {item.line} of its HTML)"
         log.warning(f"{at}: {item.reason}: {item.what!r}")
     return cleaned
+
+
+@event_priority(-100)  # after every concern that changes the page's HTML (site_policy.escaping at 0)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    written = build_of(config).links.written
+    if written is not None and output.strip():  # MkDocs writes no file for an empty page
+        written.add(page.file.dest_uri, output)
+    return output
 
 
 def _links_to(path: str, scan: _sitelinks.HtmlScan) -> bool:
@@ -156,7 +171,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     started = time.perf_counter()
     state = build_of(config).links
     site_dir = Path(config.site_dir)
-    scans = _sitelinks.scan_site(site_dir)
+    scans = state.written.collect(site_dir) if state.written is not None else _sitelinks.scan_site(site_dir)
     pdfs, rendered = print_edition.planned_pdfs(config)
     check = _sitelinks.check_whole_site(site_dir, config.site_url, scans, pdfs)
     for message in describe(check.problems, state.names):

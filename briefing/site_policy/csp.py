@@ -89,6 +89,16 @@ def with_policy(html: str, content: str) -> str | None:
     return html[: at.end()] + "\n  " + tag + html[at.end():]
 
 
+def as_written(html: str, content: str = "") -> str:
+    """A page as ``apply`` writes it, with ``content`` for its policy: what the link check
+    scans while the build writes the pages (``briefing.links.written``), so that the lines of
+    its links are the file's."""
+    html = _OURS.sub("", html)
+    if _EXISTING.search(html):
+        return html
+    return with_policy(html, content) or html
+
+
 def site_policy(pages: dict[str, str]) -> str:
     """The policy for a site whose pages (site path -> HTML) are given."""
     scripts = sorted({sha256(body) for html in pages.values() for body in inline_scripts(html)})
