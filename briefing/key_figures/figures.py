@@ -160,17 +160,23 @@ def load_figures(text: str, where: str) -> tuple[list[Figure], list[Problem]]:
     return loaded.figures, loaded.problems
 
 
+def compose(text: str) -> yaml.Node | None:
+    """A data file's YAML as nodes (their marks give each value's line); FiguresFileError with
+    the line of the mistake for text that is not YAML."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise FiguresFileError(f"not valid YAML: {error.problem or error}", (mark.line + 1) if mark else 1) from error
+
+
 def load(text: str, where: str) -> FiguresFile:
     """Parse the figures file: a YAML list of mappings with the keys of ``FIELDS`` (those of
     ``REQUIRED`` given), or a mapping of ``order`` ("reading" or "file") and ``figures`` (that list).
 
     Returns the valid figures, one problem per mistake (missing, empty, unknown or malformed
     field, duplicate id) and the order; raises FiguresFileError for a file that is neither."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise FiguresFileError(f"not valid YAML: {error.problem or error}", (mark.line + 1) if mark else 1) from error
+    root = compose(text)
     if root is None:
         return FiguresFile([], [])
     problems: list[Problem] = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from briefing.key_figures.figures import ID_RE, FiguresFileError, Problem
+from briefing.key_figures.figures import ID_RE, FiguresFileError, Problem, compose
 
 __all__ = ["ID_RE", "FiguresFileError", "Problem", "Record", "load_records"]
 
@@ -38,11 +38,7 @@ def load_records(text: str, where: str, schema: Schema) -> tuple[list[Record], l
     """The valid records of a YAML list and one problem per mistake (unknown, missing, empty,
     repeated or non-text field; a bad id; a duplicate id); FiguresFileError for a file that is
     not YAML or not a list. A record with a problem is left out."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise FiguresFileError(f"not valid YAML: {error.problem or error}", (mark.line + 1) if mark else 1) from error
+    root = compose(text)
     if root is None:
         return [], []
     if not isinstance(root, yaml.SequenceNode):
