@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"  # the generator's tests start from its mkdocs.yml
@@ -53,6 +54,23 @@ class BuildResult:
 
     def html(self, page: str = "") -> str:
         return (self.site_dir / page / "index.html").read_text(encoding="utf-8")
+
+    def soup(self, page: str = "") -> BeautifulSoup:
+        return BeautifulSoup(self.html(page), "html.parser")
+
+    def endnotes(self, page: str = "") -> dict[str, str]:
+        """A page's numbered notes, number -> text (spaces collapsed), without their links back."""
+        found = {}
+        for li in self.soup(page).select("div.briefing-notes li"):
+            for a in li.select("a.note-link, a.footnote-backref"):
+                a.decompose()
+            found[li["value"]] = words(li.get_text(""))
+        return found
+
+
+def words(text: str) -> str:
+    """Text with its runs of white space as single spaces."""
+    return " ".join(text.split())
 
 
 class _Collect(logging.Handler):

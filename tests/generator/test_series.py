@@ -15,27 +15,18 @@ from bs4 import BeautifulSoup
 from briefing.series import notes as series_notes
 from briefing.series.record import parse
 
-from sitebuild import SERIES, as_note, build, make_site, note_pages, series_options
+from sitebuild import SERIES, as_note, build, make_site, note_pages, series_options, words
 
 ONE = ("first-note",)
 TWO = ("first-note", "second-note")
 
 
 def soup(result, page: str = "") -> BeautifulSoup:
-    return BeautifulSoup(result.html(page), "html.parser")
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
+    return result.soup(page)
 
 
 def notes_of(result, page: str) -> dict[str, str]:
-    found = {}
-    for li in soup(result, page).select("div.briefing-notes li"):
-        for a in li.select("a.note-link, a.footnote-backref"):
-            a.decompose()
-        found[li["value"]] = words(li.get_text(""))
-    return found
+    return result.endnotes(page)
 
 
 def failing(result, *parts: str) -> None:

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import PAPER, build, real_with_second_note
+from sitebuild import PAPER, build, real_with_second_note, words
 
 SECOND = "placeholder-note"
 GOLDEN_CHAPTERS = ["historical-perspective", "afghan-migration", "security-challenge", "conclusion"]
@@ -25,21 +25,12 @@ def both(tmp_path_factory):
     return result
 
 
-def soup(result, page: str) -> BeautifulSoup:
-    return BeautifulSoup(result.html(page), "html.parser")
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
+def soup(result, page: str = "") -> BeautifulSoup:
+    return result.soup(page)
 
 
 def notes(result, page: str) -> dict[str, str]:
-    found = {}
-    for li in soup(result, page).select("div.briefing-notes li"):
-        for a in li.select("a.note-link, a.footnote-backref"):
-            a.decompose()
-        found[li["value"]] = words(li.get_text(""))
-    return found
+    return result.endnotes(page)
 
 
 def test_paper_2_is_unchanged_by_a_second_note(both, real_site):
