@@ -68,7 +68,7 @@ bench: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Run e
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-audit: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Lighthouse (mobile) on the home page and a chapter; targets in BENCHMARKS.md
+audit: $(VENV)/.installed-test node_modules/.package-lock.json browsers ## Lighthouse (mobile) on pages of the real site and of the synthetic 50-note series; targets in BENCHMARKS.md
 	$(BIN)/python bench/bench_lighthouse.py --check
 
 linkcheck: $(VENV)/.installed-build pdf-libs ## Build, then check every external link (pages, .bib) online; report: linkcheck-report.txt

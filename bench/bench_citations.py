@@ -113,7 +113,7 @@ def main() -> None:
         for folder in ("bib", "data"):
             if (ROOT / folder).is_dir():
                 shutil.copytree(ROOT / folder, real / folder)
-        config = synthetic.without_moved_pdfs(without_pdf(pointed_at_project(real_config())))
+        config = without_pdf(pointed_at_project(real_config()))
         rows.append(compare("real briefing", write_config(real / "mkdocs.yml", config), args.runs))
         series = synthetic_series(Path(tmp) / "series", args.pages, args.entries, 10)
         rows.append(compare(f"series: {args.pages} pages, {args.entries} entries", series, args.series_runs))

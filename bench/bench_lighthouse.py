@@ -2,14 +2,16 @@
 
 Builds the real site strict into a temporary folder, serves it from 127.0.0.1 the way GitHub
 Pages does (gzip for text, `Cache-Control: max-age=600`), and runs Lighthouse with Debian's
-Chromium on the home page and a chapter. Lighthouse's default profile is a mid-range phone on
-a slow 4G network (simulated throttling), so the scores do not depend on this machine's
-loopback speed. Each page is audited --runs times; the table shows the median performance
-score and the lowest of the others. It also reports what a first visit transfers (bytes on
-the wire, by resource type).
-Targets (issue 6): performance >= 0.98, accessibility, best practices and SEO 1.00.
+Chromium on the home page and a chapter; then the same on the synthetic series of issue 14
+(`bench/series.py`: 50 notes x 12 pages, PDFs off), on its home page (the list of 50 notes)
+and the last chapter of its last note (the largest navigation and search index of the series).
+Lighthouse's default profile is a mid-range phone on a slow 4G network (simulated
+throttling), so the scores do not depend on this machine's loopback speed. Each page is
+audited --runs times; the table shows the median performance score and the lowest of the
+others. It also reports what a first visit transfers (bytes on the wire, by resource type).
+Targets (issue 6; issue 14 for the series): performance >= 0.98, accessibility, best practices and SEO 1.00.
 
-Usage: python bench/bench_lighthouse.py [--runs N] [--keep DIR] [--check]
+Usage: python bench/bench_lighthouse.py [--runs N] [--keep DIR] [--check] [--sites real,series]
 (--check: exit 1 when a target is missed; `make audit` passes it.)
 Needs node_modules/ (`npm ci`, which `make audit` runs) and /usr/bin/chromium (`make browsers`).
 """
@@ -32,11 +34,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "bench"))
+import series  # noqa: E402  (the synthetic series of issue 14)
+
 from browsing import CHROMIUM_ARGS  # noqa: E402  (the browser tests' Chromium flags)
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 PAGES = {"home": "", "chapter": "security-challenge/", "chart": "afghan-migration/"}  # chart: the inline SVG (issue 15)
+SERIES_NOTES, SERIES_PAGES_A_NOTE = 50, 12
+SERIES_PAGES = {"series home": "",
+                "series last chapter": f"{series.slug(SERIES_NOTES - 1)}/chapter-{SERIES_PAGES_A_NOTE - 1:02d}/"}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TARGETS = {"performance": 0.98, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
 CHROME_FLAGS = CHROMIUM_ARGS
@@ -84,10 +92,11 @@ class _Body:
         pass
 
 
-def build(site_dir: Path) -> None:
+def build(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml") -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config_file),
+               "--site-dir", str(site_dir)]
+    done = subprocess.run(command, cwd=config_file.parent, env=env, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"strict build failed:\n{done.stderr}")
 
@@ -140,7 +149,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
     parser.add_argument("--keep", type=Path, help="also keep the JSON reports in this folder")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--sites", default="real,series",
+                        help="real (this project's site), series (the synthetic series)")
     args = parser.parse_args()
+    sites = args.sites.split(",")
+    if unknown := set(sites) - {"real", "series"}:
+        sys.exit(f"--sites: unknown {', '.join(sorted(unknown))} (real, series)")
     if not LIGHTHOUSE.exists():
         sys.exit("node_modules/.bin/lighthouse is missing: run `npm ci` (or `make audit`)")
     if not Path(CHROMIUM).exists():
@@ -148,18 +162,28 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         tmp_path = Path(tmp)
-        build(tmp_path / "site")
-        server, base = serve(tmp_path / "site")
+        audited: dict[str, tuple[str, str]] = {}  # page name -> (base address, address)
+        servers = []
+        if "real" in sites:
+            build(tmp_path / "site")
+            servers.append(serve(tmp_path / "site"))
+            audited.update({name: (servers[-1][1], address) for name, address in PAGES.items()})
+        if "series" in sites:
+            config_file = series.generate(tmp_path / "series", notes=SERIES_NOTES, pages=SERIES_PAGES_A_NOTE)
+            build(tmp_path / "series-site", config_file)
+            servers.append(serve(tmp_path / "series-site"))
+            audited.update({name: (servers[-1][1], address) for name, address in SERIES_PAGES.items()})
         ok = True
         print("| page | performance | accessibility | best practices | SEO | first visit (gzip) |")
         print("|---|---|---|---|---|---|")
         details = []
-        for name, address in PAGES.items():
-            results = [lighthouse(base + address, tmp_path / f"{name}-{run}.json") for run in range(args.runs)]
+        for name, (base, address) in audited.items():
+            report = name.replace(" ", "-")
+            results = [lighthouse(base + address, tmp_path / f"{report}-{run}.json") for run in range(args.runs)]
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
                 for run in range(args.runs):
-                    shutil.copy(tmp_path / f"{name}-{run}.json", args.keep / f"{name}-{run}.json")
+                    shutil.copy(tmp_path / f"{report}-{run}.json", args.keep / f"{report}-{run}.json")
             scores = {cat: [r["categories"][cat]["score"] for r in results] for cat in CATEGORIES}
             summary = {
                 cat: statistics.median(values) if cat == "performance" else min(values)
@@ -184,7 +208,8 @@ def main() -> None:
             )
             for result in results:
                 details.extend(f"  {name}: {row}" for row in failing(result))
-        server.shutdown()
+        for server, _ in servers:
+            server.shutdown()
         print("\n".join(dict.fromkeys(details)))
         print(f"lighthouse: {'PASS' if ok else 'FAIL'} (targets: {TARGETS})")
         if args.check and not ok:

@@ -125,8 +125,7 @@ def real_site(root: Path) -> Path:
     for folder in ("docs", "bib", "data"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, root / folder)
-    config = series.without_moved_pdfs(series.site_config(series.read_config(ROOT / "mkdocs.yml"), pdf=False,
-                                                          synthetic=False))
+    config = series.site_config(series.read_config(ROOT / "mkdocs.yml"), pdf=False, synthetic=False)
     path = root / "mkdocs.yml"
     series.write(path, series.config_text(config))
     return path

@@ -155,16 +155,6 @@ def config_text(config: dict) -> str:
     return text.replace(PREVIEW_ENV, '!ENV [BRIEFING_NOTE, ""]')
 
 
-def without_moved_pdfs(config: dict) -> dict:
-    """``config`` with no moved address leading to a PDF: with PDFs off, a strict build refuses
-    an old address that leads nowhere."""
-    for item in config["plugins"]:
-        moved = item.get("briefing", {}).get("series", {}).get("moved", {}) if isinstance(item, dict) else {}
-        for old in [old for old, new in moved.items() if new.endswith(".pdf")]:
-            del moved[old]
-    return config
-
-
 def read_config(path: Path) -> dict:
     """An mkdocs.yml as MkDocs reads it (``!ENV`` resolved)."""
     from mkdocs.utils.yaml import yaml_load

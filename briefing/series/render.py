@@ -30,6 +30,7 @@ Events:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from collections.abc import Callable
@@ -160,9 +161,21 @@ def navigation(build: Build, files: Files) -> list:
                              lambda src_uri: files.get_file_from_path(src_uri) is not None)
 
 
+def unrendered_pdfs(build: Build) -> set[str]:
+    """The site paths of the notes' PDFs this build does not render (``publication.pdf: false``,
+    or `mkdocs serve`): a moved address may lead to one, and is then not written."""
+    return {dataclasses.replace(note.publication, pdf=True).files()["pdf"]
+            for note in build.notes.values() if note.publication is not None and not note.publication.pdf}
+
+
 def check_moved(build: Build, files: Files) -> None:
-    """The moved addresses onto the build, what is wrong with them said."""
+    """The moved addresses onto the build, what is wrong with them said; an old address of a PDF
+    this build does not render is left out, and said once (info: the site has no PDF there)."""
     moved = dict(build.options.series.moved)
+    for old in [old for old, new in moved.items() if new in unrendered_pdfs(build)]:
+        log.info(f"briefing.series.moved: {old!r} (a PDF) is not written: this build renders no PDF "
+                 "(briefing.publication.pdf: false, or mkdocs serve)")
+        del moved[old]
     for message in _moved.problems(moved, outputs(build, files), build.config.config_file_path or "mkdocs.yml"):
         log.warning(message)
     build.series.moved = moved

@@ -7,6 +7,7 @@ note's folder a strict failure naming the file and the line."""
 from __future__ import annotations
 
 import json
+import logging
 
 import feedparser
 import pytest
@@ -354,6 +355,26 @@ def test_moved_addresses_are_checked(fixture_site):
                                                                            "first-note/data/timeline.csv"}))
     failing(result, "mkdocs.yml: briefing.series.moved: 'data/timeline.csv' moves to 'first-note/data/timeline.csv', "
                     "which this build did not write")
+
+
+def test_a_moved_pdf_address_is_left_out_when_pdfs_are_off(fixture_site, tmp_path, caplog):
+    # The old address of a note's PDF (the real site's moved: has one) is not a mistake in a build
+    # that renders no PDF (publication.pdf: false, or `mkdocs serve`): nothing is written there,
+    # and the build says so once; a PDF no note has is still refused.
+    pdf = "first-note/a-minimal-note-rivers-and-borders.pdf"
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    result = fixture_site(note_pages(*ONE), options={**series_options(moved={"old.pdf": pdf}),
+                                                     "publication": {"pdf": False}})
+    assert result.ok, result.text()
+    assert not (tmp_path / "site" / "old.pdf").exists()
+    assert [m for m in result.messages if "old.pdf" in m] == [], result.text()
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO and "'old.pdf'" in r.getMessage()]
+    assert len(said) == 1, said
+    assert said[0].endswith("briefing.series.moved: 'old.pdf' (a PDF) is not written: this build renders no PDF "
+                            "(briefing.publication.pdf: false, or mkdocs serve)"), said
+    result = fixture_site(note_pages(*ONE), options={**series_options(moved={"old.pdf": "first-note/other.pdf"}),
+                                                     "publication": {"pdf": False}})
+    failing(result, "'old.pdf' moves to 'first-note/other.pdf', which the site does not have")
 
 
 def test_an_unknown_or_misspelt_shortcode_fails_with_its_line(fixture_site):
