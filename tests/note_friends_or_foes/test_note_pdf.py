@@ -258,8 +258,9 @@ def test_pdf_author_note_is_on_the_byline_page(pdf_lines, edition):
 
 
 def test_pdf_running_heads_name_the_section(pdf_lines, edition):
-    """A page's running head (above the text block) names the section it is in: the chapter, on the
-    title page's later pages its part ("At a glance"), the colophon; none above a section's own heading."""
+    """A page's running head (above the text block) names the section it is in at its top: the
+    chapter, on the title page's later pages its part ("At a glance" on a page that goes on with
+    its cards, though "Timeline" starts lower down), the colophon; none above a section's own heading."""
     sections = edition.select("main > section")
     openings = {words(section.find(["h1", "h2"]).get_text()) for section in sections}
     headings = openings | {words(h.get_text()) for h in edition.select(".title-page > h2")}
@@ -272,7 +273,7 @@ def test_pdf_running_heads_name_the_section(pdf_lines, edition):
         if number == 1 or body[0] in openings:
             assert head == [], number
         else:
-            assert head == [on_page[0] if on_page else current], number
+            assert head == [body[0] if body[0] in headings else current], number
             heads += 1
         current = on_page[-1] if on_page else current
     assert heads >= 5 and current == words(sections[-1].h2.get_text())
