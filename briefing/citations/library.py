@@ -206,6 +206,41 @@ def entry_lines(text: str) -> dict[str, list[int]]:
     return lines
 
 
+_AT_RE = re.compile(r"@[ \t]*(?P<type>\w+)[ \t]*\{[ \t]*(?P<key>[^,\s{}]*)")
+_STRAY_FIELD_RE = re.compile(r"^[ \t]*,?[ \t]*(?P<name>[A-Za-z][\w:.-]*)[ \t]*=[ \t]*[{\"0-9]", re.M)
+
+
+def closed_early(path: Path, text: str) -> list[BibProblem]:
+    """An entry a ``}`` too many closes early (``title = {A}},``): BibTeX reads the text between
+    entries as a comment, so pybtex keeps the entry and silently drops every field after the
+    stray brace. Refused at the stray brace's line, naming the first field lost."""
+    problems: list[BibProblem] = []
+    position = 0
+    while (match := _AT_RE.search(text, position)) is not None:
+        depth, index = 0, match.end() - len(match.group("key")) - 1  # the entry's opening brace
+        while index < len(text):
+            depth += {"{": 1, "}": -1}.get(text[index], 0)
+            if depth == 0:
+                break
+            index += 1
+        if index >= len(text):
+            return problems  # left open: pybtex's syntax error says where
+        following = _AT_RE.search(text, index + 1)
+        between = text[index + 1:following.start() if following else len(text)]
+        field = next((found for found in _STRAY_FIELD_RE.finditer(between)
+                      if not between[:found.start()].rsplit("\n", 1)[-1].lstrip().startswith("%")), None)
+        if field is not None and match.group("type").lower() not in {"comment", "preamble", "string"}:
+            end_line = text.count("\n", 0, index) + 1
+            field_line = text.count("\n", 0, index + 1 + field.start("name")) + 1
+            problems.append(BibProblem(
+                path, end_line,
+                f"entry {match.group('key')!r} ends here, before its field {field.group('name')!r} (line "
+                f"{field_line}): a '}}' too many closes the entry early and BibTeX drops every field after it; "
+                "delete the extra '}'", fatal=True))
+        position = index + 1
+    return problems
+
+
 def duplicate_keys(path: Path, lines: dict[str, list[int]]) -> list[BibProblem]:
     """Problems for each key defined twice; `lines` is what entry_lines gives for the file."""
     return [

@@ -112,7 +112,7 @@ def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem], ob
             f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02X}): save the file as UTF-8"
         ) from error
     where = lib.entry_lines(text)
-    fatal = lib.duplicate_keys(path, where) + lib.character_problems(path, text)
+    fatal = lib.duplicate_keys(path, where) + lib.character_problems(path, text) + lib.closed_early(path, text)
     if fatal:
         raise PluginError("\n".join(str(problem) for problem in fatal))
     try:

@@ -61,6 +61,16 @@ def test_a_syntax_error_is_placed_in_the_entry_left_open():
     assert lib.syntax_error_entry("junk", 2) is None
 
 
+def test_an_entry_closed_early_is_found_at_its_stray_brace():
+    text = entry(title="A Title}") + "\n% a comment may say note = {x}\n@string{s = {x}}\n"
+    text += "@book{k2,\n  title = {B},\n}\n"
+    assert [str(p) for p in lib.closed_early(Path("x.bib"), text)] == [
+        "x.bib:3: entry 'k1' ends here, before its field 'date' (line 4): a '}' too many closes the entry "
+        "early and BibTeX drops every field after it; delete the extra '}'"]
+    assert lib.closed_early(Path("x.bib"), entry() + "\nFree text = words, and % note = {x}\n@comment{a = {b}}\n") == []
+    assert lib.closed_early(Path("x.bib"), entry(title="A {Title")) == []  # left open: pybtex's error
+
+
 def test_character_problems_name_line_and_entry():
     text = "@online{k1,\n  title = {A \u202eB},\n}\n@book{k2,\n title = {x\x07}}\n"
     assert [str(p) for p in lib.character_problems(Path("x.bib"), text)] == [
@@ -114,6 +124,12 @@ def test_a_dangling_crossref_names_the_entry(fixture_site):
 )
 def test_a_brace_error_names_the_entry_left_open(fixture_site, bib, line, key):
     failing(fixture_site(PAGE, bib=bib), f"references.bib:{line}: malformed entry {key!r}", "check its braces")
+
+
+def test_an_entry_closed_early_fails_instead_of_losing_its_fields(fixture_site):
+    # pybtex reads `title = {A Title}},` as the end of k1 and drops date, url and urldate unsaid
+    failing(fixture_site(PAGE, bib=entry(title="A Title}")), "references.bib:3: entry 'k1' ends here, before its "
+            "field 'date' (line 4)", "delete the extra '}'")
 
 
 def test_an_unknown_key_is_shown_escaped(fixture_site):
