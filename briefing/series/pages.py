@@ -23,6 +23,8 @@ HOME = "index.md"
 NOTE_HOME_TITLE = "About this note"  # a note's own page (title page, abstract, contents) in the nav
 REFERENCES_TITLE = "References"
 AUTHORS_TITLE = "Authors"
+AUTHORS_INDEX = f"{AUTHORS}/{INDEX}"  # the list of the series' authors, when it has more than one
+ALL_AUTHORS_TITLE = "All authors"
 
 
 def markdown_text(text: str) -> str:
@@ -58,6 +60,15 @@ def author_page(author: Author, series: str) -> str:
             f"<!-- author-notes: {author.slug} -->\n")
 
 
+def authors_page(authors: list[tuple[Author, int]], series: str) -> str:
+    """The list of the series' authors (``(author, notes)``, in the nav's order), each linking to
+    their page: where the Authors section of a pruned navigation leads (its first page)."""
+    description = f"The authors of {series}."
+    lines = [f"- [{markdown_text(author.display)}]({author.slug}/{INDEX}) ({count} {'note' if count == 1 else 'notes'})"
+             for author, count in authors]
+    return f"---\ndescription: {yaml_text(description)}\n---\n\n# {AUTHORS_TITLE}\n\n" + "\n".join(lines) + "\n"
+
+
 def references_page(note: NoteRecord, bib_command: str, series: str) -> str:
     """A note's References page: the entries it cites, with the notes that cite them."""
     description = f'References cited in "{note.title}", {series} no. {note.number}.'
@@ -69,7 +80,7 @@ def navigation(notes: list[NoteRecord], others: list[str], authors: list[tuple[s
     """The series' nav (mkdocs.yml's ``nav:`` form): the home page, each note (newest first) as
     a section of its own page, its chapters in its order (each once; only those that exist:
     ``exists``, src_uri -> bool) and References last, the pages of no note by path, the author
-    pages."""
+    pages (after the list of authors, when there are several)."""
     nav: list = [{"Home": HOME}]
     for note in notes:
         chapters = [note.chapter_uri(chapter) for chapter in dict.fromkeys(note.chapters)
@@ -79,7 +90,8 @@ def navigation(notes: list[NoteRecord], others: list[str], authors: list[tuple[s
         nav.append({note.title: pages})
     nav.extend(sorted(others))
     if authors:
-        nav.append({AUTHORS_TITLE: [{name: uri} for name, uri in authors]})
+        listed = [{ALL_AUTHORS_TITLE: AUTHORS_INDEX}] if len(authors) > 1 and exists(AUTHORS_INDEX) else []
+        nav.append({AUTHORS_TITLE: listed + [{name: uri} for name, uri in authors]})
     return nav
 
 

@@ -131,6 +131,10 @@ def generate(build: Build, files: Files) -> None:
             "references")
     for author, _folders in series.authors.values():
         add(_pages.author_uri(author), _pages.author_page(author, series.record.name), "author")
+    if len(series.authors) > 1:
+        listed = sorted(series.authors.values(), key=lambda item: _pages.author_uri(item[0]))
+        add(_pages.AUTHORS_INDEX, _pages.authors_page([(author, len(folders)) for author, folders in listed],
+                                                      series.record.name), "author")
     if files.get_file_from_path(_pages.HOME) is None:
         description = config.site_description or f"{series.record.name}, published by {series.record.publisher}."
         add(_pages.HOME, _pages.home_page(series.record.name, description, build.options.series.intro), "home")

@@ -196,6 +196,18 @@ def test_an_author_of_two_notes_has_one_page_listing_both(two):
         "https://orcid.org/0000-0002-1825-0097")
 
 
+def test_a_series_of_several_authors_lists_them_first_in_its_authors_section(two, one):
+    """The Authors section starts with the list of authors (authors/): a pruned navigation's
+    section links to its first page, which was the first author's page."""
+    page = soup(two, "authors")
+    assert [(words(li.get_text()), li.a["href"]) for li in page.select("article li")] == [
+        ("Ali Khan (1 note)", "khan-ali/"), ("Jane Smith (2 notes)", "smith-jane/")]
+    nav = soup(two).select_one("nav.md-nav--primary")
+    labels = [words(a.get_text()) for a in nav.select("a.md-nav__link, label.md-nav__link")]
+    assert labels[labels.index("Authors") + 1:] == ["All authors", "Ali Khan", "Jane Smith"]
+    assert not (one.site_dir / "authors" / "index.html").exists()  # one author: their page is the section
+
+
 def test_on_an_author_s_own_page_their_name_is_no_link(two):
     """An author's page lists their notes with their own name as plain text (a link to the page
     itself leads nowhere), a co-author's name as a link to the co-author's page."""
