@@ -271,6 +271,32 @@ def test_each_build_reads_its_own_library(tmp_path):
     assert "Kim Lee" in notes(result)[0][1]
 
 
+def test_an_unchanged_bib_is_not_parsed_again_by_a_rebuild(tmp_path, monkeypatch):
+    """`mkdocs serve` rebuilds in one process: a .bib whose bytes did not change is not parsed
+    again (a third of a preview's rebuild was pybtex parsing the series' 2,000 entries); one that
+    changed, or failed, is."""
+    import pybtex.database
+    from mkdocs.exceptions import PluginError
+
+    from briefing.citations import render
+
+    parses = []
+    parse_string = pybtex.database.parse_string
+    monkeypatch.setattr(pybtex.database, "parse_string", lambda *a, **k: parses.append(1) or parse_string(*a, **k))
+    bib = tmp_path / "references.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    lines, _, data = render.check_bib_file(bib)
+    assert render.check_bib_file(bib)[2] is data and len(parses) == 1
+    bib.write_text(BIB + ENTRY.format(key="lee2019other", author="Lee, Kim", title="Other"), encoding="utf-8")
+    again, _, changed = render.check_bib_file(bib)
+    assert len(parses) == 2 and "lee2019other" in changed.entries and set(again) == set(lines) | {"lee2019other"}
+    bib.write_text(BIB + "@article{broken,\n  title = {Unclosed\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(PluginError):
+            render.check_bib_file(bib)
+    assert len(parses) == 4
+
+
 def test_note_placeholders_round_trip():
     text = "a" + lib.note_token(7) + " b" + lib.note_token(15) + "<p>" + lib.BIBLIOGRAPHY_TOKEN + "</p>"
     replaced = lib.replace_note_tokens(text, lambda n: f"[{n}]")
