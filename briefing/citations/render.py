@@ -99,17 +99,18 @@ def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
     )
 
 
-def check_bib_file(path: Path) -> tuple[dict[str, int], list[lib.BibProblem], object]:
+def check_bib_file(path: Path, keep: bool = False) -> tuple[dict[str, int], list[lib.BibProblem], object]:
     """Parse one .bib file strictly. Returns each entry's line, the non-fatal problems and the
     parsed library; raises PluginError naming file and line for a malformed file or a
-    duplicate key. A file whose bytes are those of its last parse in this process is not parsed
-    again (``_BIB_CACHE``)."""
+    duplicate key. A file whose bytes are those of its last parse kept (``keep``: under
+    `mkdocs serve`, ``_BIB_CACHE``) is not parsed again; a build keeps nothing after it ends."""
     raw = path.read_bytes()
     kept = _BIB_CACHE.get(path)
     if kept is not None and kept[0] == raw:
         return kept[1]
     checked = _check_bib_bytes(path, raw)
-    _BIB_CACHE[path] = (raw, checked)  # a file that fails is parsed (and reported) again
+    if keep:
+        _BIB_CACHE[path] = (raw, checked)  # a file that fails is parsed (and reported) again
     return checked
 
 
@@ -157,7 +158,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     adapter.set_csl_file(config, csl)
     parsed = {}
     for path in adapter.bib_files(config):
-        lines, problems, parsed[path] = check_bib_file(path)
+        lines, problems, parsed[path] = check_bib_file(path, keep=build_of(config).serving)
         for key, line in lines.items():
             state.entry_where.setdefault(key, (path, line))
         for problem in problems:
