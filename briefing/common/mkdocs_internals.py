@@ -9,6 +9,11 @@ upgrade of MkDocs is checked here):
   (``config.plugins.events``, which MkDocs fills anew for every build).
 - ``markdown_title``: the title MkDocs gives a page from its first heading, before the page is
   read (``Page.title`` is None until then).
+- ``poll_every``: how often ``mkdocs serve`` looks for edited files. MkDocs' LiveReloadServer
+  (``mkdocs.livereload``) watches with watchdog's ``PollingObserver`` (``server.observer``),
+  made with ``polling_interval=0.5`` that no option or API changes; each watched path is an
+  emitter polling at the timeout the observer had when the path was scheduled (watchdog's
+  ``_timeout`` of each).
 
 Pure functions only: no MkDocs events here.
 """
@@ -50,3 +55,12 @@ def markdown_title(source: str) -> str | None:
     if isinstance(meta.get("title"), str):
         return meta["title"]
     return get_markdown_title(body)
+
+
+def poll_every(server: Any, seconds: float) -> None:
+    """Make ``mkdocs serve``'s server (``on_serve``'s) look for edits every ``seconds``: the
+    paths watched so far and those watched after (``config.watch``, after ``on_serve``)."""
+    observer = server.observer
+    observer._timeout = seconds
+    for emitter in observer.emitters:
+        emitter._timeout = seconds

@@ -9,6 +9,10 @@ number, its notes' numbers, its navigation and its pages are what the whole seri
 gives them (they come from its own record and text); the series' home and author pages list
 this note only, and a link to another note is reported broken (it is not built). A deploy build
 refuses a preview; any other build says once that it built one note.
+
+Under ``mkdocs serve`` (the plugin's ``on_serve``) a preview looks for edited files every
+``POLL_SECONDS`` instead of MkDocs' 0.5 s: its rebuild takes well under a second, and the
+watcher's wait (0.25 s on average) was a third of the time from saving a file to the reload.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from briefing.build import of as build_of
+from briefing.common import mkdocs_internals
 from briefing.common.log import logger
 
 log = logger("preview")
+
+POLL_SECONDS = 0.2  # between two looks at the watched files (one look at a series' docs/: ~5 ms)
 
 
 def note_folders(files: Files) -> set[str]:
@@ -67,3 +74,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if note:
         leave_out(files, note, build, config.config_file_path or "mkdocs.yml", config.docs_dir)
     return files
+
+
+def poll_sooner(server, note: str):
+    """Under ``mkdocs serve``: a preview's server looks for edits every ``POLL_SECONDS``
+    (briefing.common.mkdocs_internals.poll_every); a build of the whole site keeps MkDocs' pace."""
+    if note.strip().strip("/"):
+        mkdocs_internals.poll_every(server, POLL_SECONDS)
+    return server

@@ -271,6 +271,48 @@ def test_each_build_reads_its_own_library(tmp_path):
     assert "Kim Lee" in notes(result)[0][1]
 
 
+def test_an_unchanged_bib_is_not_parsed_again_by_a_rebuild(tmp_path, monkeypatch):
+    """`mkdocs serve` rebuilds in one process: a .bib whose bytes did not change is not parsed
+    again (a third of a preview's rebuild was pybtex parsing the series' 2,000 entries); one that
+    changed, or failed, is; a build (not serve) keeps no parse after it."""
+    import pybtex.database
+    from mkdocs.exceptions import PluginError
+
+    from briefing.citations import render
+
+    parses = []
+    parse_string = pybtex.database.parse_string
+    monkeypatch.setattr(pybtex.database, "parse_string", lambda *a, **k: parses.append(1) or parse_string(*a, **k))
+    bib = tmp_path / "references.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    assert render.check_bib_file(bib)[2] is not render.check_bib_file(bib)[2]  # a build keeps nothing
+    assert len(parses) == 2
+    lines, _, data = render.check_bib_file(bib, keep=True)
+    assert render.check_bib_file(bib, keep=True)[2] is data and len(parses) == 3
+    bib.write_text(BIB + ENTRY.format(key="lee2019other", author="Lee, Kim", title="Other"), encoding="utf-8")
+    again, _, changed = render.check_bib_file(bib, keep=True)
+    assert len(parses) == 4 and "lee2019other" in changed.entries and set(again) == set(lines) | {"lee2019other"}
+    bib.write_text(BIB + "@article{broken,\n  title = {Unclosed\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(PluginError):
+            render.check_bib_file(bib, keep=True)
+    assert len(parses) == 6
+
+
+def test_serve_s_rebuilds_parse_an_unchanged_bib_once_and_builds_every_time(tmp_path, monkeypatch):
+    import pybtex.database
+
+    parses = []
+    parse_string = pybtex.database.parse_string
+    monkeypatch.setattr(pybtex.database, "parse_string", lambda *a, **k: parses.append(1) or parse_string(*a, **k))
+    config = make_site(tmp_path, {"index.md": "# A\n\nX.[@smith2020first]\n"}, BIB)
+    for command, count in (("build", 1), ("build", 2), ("serve", 3), ("serve", 3), ("build", 3)):
+        result = build(config, tmp_path / "site", command=command, strict=command == "build")
+        assert result.ok, result.text()
+        assert len(parses) == count, (command, len(parses))
+    assert "Smith" in notes(result)[0][1]
+
+
 def test_note_placeholders_round_trip():
     text = "a" + lib.note_token(7) + " b" + lib.note_token(15) + "<p>" + lib.BIBLIOGRAPHY_TOKEN + "</p>"
     replaced = lib.replace_note_tokens(text, lambda n: f"[{n}]")

@@ -6,6 +6,7 @@ that the browser enforces it and that the real site breaks it nowhere."""
 from __future__ import annotations
 
 import re
+import tracemalloc
 
 import lxml.html
 
@@ -85,6 +86,25 @@ def test_a_page_kept_from_an_earlier_build_gets_the_policy_anew(tmp_path):
     assert csp.apply(tmp_path) == []
     again = (tmp_path / "a.html").read_text()
     assert again.count("Content-Security-Policy") == 1 and csp.sha256("two()") in again and again != first
+
+
+def test_the_policy_pass_holds_one_page_at_a_time(tmp_path):
+    """At series size the site's HTML is 50 MB: the pass that puts the policy in must not hold
+    all of it (and a copy) at once, as it did (80 MB above the rest of a 600-page build)."""
+    pages = 40
+    filler = "<p>" + "x" * 100_000 + "</p>"
+    for number in range(pages):
+        (tmp_path / f"p{number}.html").write_text(
+            f'<html><head><meta charset="utf-8"><script>page({number})</script></head><body>{filler}</body></html>')
+    tracemalloc.start()
+    try:
+        assert csp.apply(tmp_path) == []
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * len(filler), f"{peak:,} bytes at once for {pages} pages of {len(filler):,}"
+    written = (tmp_path / "p7.html").read_text()
+    assert all(csp.sha256(f"page({number})") in written for number in range(pages))  # every page's hash on each
 
 
 def test_no_policy_under_mkdocs_serve(fixture_site):

@@ -79,3 +79,29 @@ def test_a_deploy_build_refuses_a_preview(tmp_path, monkeypatch):
 def test_what_a_preview_leaves_out():
     assert preview.moved_into({"a/": "n1/a/", "b/": "n2/b/", "n1.pdf": "n1/n1.pdf"}, "n1") == {
         "a/": "n1/a/", "n1.pdf": "n1/n1.pdf"}
+
+
+@pytest.mark.parametrize(("note", "seconds"), [("note-001", preview.POLL_SECONDS), ("", 0.5)])
+def test_a_preview_s_server_looks_for_edits_sooner(tmp_path, note, seconds):
+    """mkdocs serve looks for edited files every 0.5 s (its LiveReloadServer's polling observer):
+    a quarter of a second on average, a third of a preview's wait from saving to the reload.
+    A preview polls every POLL_SECONDS, the paths watched before its on_serve and after it; a
+    build of the whole series keeps MkDocs' pace."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from briefing.plugin import BriefingPlugin
+
+    plugin = BriefingPlugin()
+    errors, warnings = plugin.load_config({"preview": {"note": note}})
+    assert not errors and not warnings
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "later").mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path / "site"))
+    server.watch(str(tmp_path / "docs"))  # what MkDocs watches before on_serve
+    try:
+        assert plugin.on_serve(server, config=None, builder=server.builder) is server
+        server.watch(str(tmp_path / "later"))  # config.watch, after on_serve
+        assert len(server.observer.emitters) == 3  # docs/, briefing/, later/
+        assert {emitter.timeout for emitter in server.observer.emitters} == {seconds}
+    finally:
+        server.server_close()
