@@ -19,6 +19,7 @@ Events:
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -29,6 +30,9 @@ from mkdocs.structure.files import Files
 
 from briefing.build import of as build_of
 from briefing.common import material_internals
+from briefing.common.log import logger
+
+log = logger("worker")
 
 # From this many documentation pages the build's background work runs in the worker process.
 BACKGROUND_PAGES = 60
@@ -40,21 +44,23 @@ BACKGROUND_PAGES = 60
 BATCH = 16
 
 
-def run_batch(jobs: list[tuple[Callable[..., Any], tuple]]) -> list[tuple[bool, Any]]:
-    """In the worker: each job's (True, result), or (False, its exception)."""
+def run_batch(jobs: list[tuple[Callable[..., Any], tuple]]) -> tuple[list[tuple[bool, Any]], float]:
+    """In the worker: each job's (True, result), or (False, its exception); the seconds it took."""
+    started = time.perf_counter()
     answers: list[tuple[bool, Any]] = []
     for function, args in jobs:
         try:
             answers.append((True, function(*args)))
         except Exception as error:  # noqa: BLE001 - raised again by the job's result(), in the build
             answers.append((False, error))
-    return answers
+    return answers, time.perf_counter() - started
 
 
 class _Batch:
     def __init__(self):
         self.jobs: list[tuple[Callable[..., Any], tuple]] = []
         self.future: Future | None = None  # once sent
+        self.answers: list[tuple[bool, Any]] | None = None  # once back
 
 
 class Job:
@@ -66,9 +72,15 @@ class Job:
         self._worker, self._batch, self._index = worker, batch, index
 
     def result(self) -> Any:
-        if self._batch.future is None:
-            self._worker.flush()
-        done, answer = self._batch.future.result()[self._index]
+        batch = self._batch
+        if batch.answers is None:
+            if batch.future is None:
+                self._worker.flush()
+            started = time.perf_counter()
+            batch.answers, busy = batch.future.result()
+            self._worker.waited += time.perf_counter() - started
+            self._worker.busy += busy
+        done, answer = batch.answers[self._index]
         if not done:
             raise answer
         return answer
@@ -85,6 +97,8 @@ class Worker:
         self._batch = _Batch()
         self.submitted = 0  # jobs submitted (tests count them)
         self.sent = 0  # batches sent to the process
+        self.busy = 0.0  # seconds the process spent on the batches whose answers came back
+        self.waited = 0.0  # seconds the build's process waited for answers
 
     @property
     def started(self) -> bool:
@@ -114,9 +128,12 @@ class Worker:
         self.sent += 1
 
     def stop(self) -> str | None:
-        """End the process, dropping what has not run (the build has ended or failed)."""
+        """End the process, dropping what has not run (the build has ended or failed); say what
+        it did (bench/bench_series.py reads the line: is the worker the bottleneck?)."""
         self._batch = _Batch()
         if self._pool is not None:
+            log.info(f"worker: {self.submitted} jobs in {self.sent} batches, busy {self.busy:.2f} s; "
+                     f"the build waited {self.waited:.2f} s for it")
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         return None
