@@ -30,13 +30,14 @@ def index_of(site_dir) -> bytes:
     return (site_dir / material_internals.SEARCH_INDEX).read_bytes()
 
 
-def test_a_series_search_index_is_the_same_indexed_in_the_worker_or_in_process(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_a_series_search_index_is_the_same_indexed_in_the_worker_or_in_process(tmp_path, monkeypatch, command):
     """6 notes x 12 pages (over BACKGROUND_PAGES): each page indexed in the worker, one process
     for the scans and the index; the index the same bytes as Material indexing in the build's
-    process."""
+    process (as one build of `mkdocs serve` too)."""
     config = synthetic.generate(tmp_path, notes=6, pages=12, entries=120, per_page=4)
     names = submitted(monkeypatch)
-    background = build(config, tmp_path / "worker")
+    background = build(config, tmp_path / "worker", command=command)
     assert background.ok, background.text()
     pages = 6 * 12 + 1  # the notes' pages and the series' home (and its author pages)
     assert names.count("index_page") >= pages and names.count("scan_written") >= pages
@@ -46,7 +47,7 @@ def test_a_series_search_index_is_the_same_indexed_in_the_worker_or_in_process(t
     assert sent.submitted == len(names) and sent.sent <= len(names) // worker.BATCH + 3  # in batches
     names.clear()
     monkeypatch.setattr(worker, "BACKGROUND_PAGES", 10**6)
-    in_process = build(config, tmp_path / "in-process")
+    in_process = build(config, tmp_path / "in-process", command=command)
     assert in_process.ok, in_process.text()
     assert names == []  # nothing sent: no worker
     assert index_of(background.site_dir) == index_of(in_process.site_dir)
