@@ -121,6 +121,7 @@ class Build:
     notes: dict[str, NoteBuild] = field(default_factory=dict)  # scope -> its state, SITE first
     citations: CitationsState = field(default_factory=CitationsState)
     links: LinksState = field(default_factory=LinksState)
+    worker: Any = None  # briefing.common.worker.Worker: the build's one background process (on_files)
 
     def __post_init__(self):
         self.theme = ThemeEnv(self.config)

@@ -22,7 +22,7 @@ calls the concern's pure functions.
 | files | 150 | preview.render | a preview of one note (`make serve NOTE=`): the other notes' files out, before anything reads the notes |
 | files | 100 | series.render | every note's record and Publication, the pages the build makes, the nav, moved addresses: before what reads the notes |
 | files | 0 | common.theme, publication.meta, publication.robots, key_figures.render, pictures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file, then its timeline and charts files |
-| files | -100 | links.internal | page names, after every file is added |
+| files | -100 | common.worker, links.internal | the build's one worker process (from 60 pages) and Material's search indexing in it; page names: after every file is added |
 | nav | 200 | common.order | each note's pages in reading order, before anything reads them |
 | nav | 100 | citations.render | read every page, number each note's notes from 1, start pandoc (one per note) |
 | nav | 0 | publication.contents, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
@@ -38,10 +38,11 @@ calls the concern's pure functions.
 | page_context | -100 | publication.print_edition | keep each note's finished page for its print edition |
 | template_context | 0 | series.render | the 404 page lists the notes |
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
-| post_page | -100 | links.internal | scan the page as written for the link check (a worker process at series size) |
+| post_page | -100 | links.internal | scan the page as written for the link check, its links located (in the worker at series size) |
 | post_build | 100 | citations.render | the pandoc cache keeps this build's results |
-| post_build | 0 | publication.print_edition, series.render, pictures.render | write each note's print/index.html; the feed, each search hit named by its note (after search wrote its index); each note's data downloads (before the link check) |
+| post_build | 0 | publication.print_edition, series.render, pictures.render | write each note's print/index.html; the feed, each search hit named by its note (after search wrote its index, the worker's entries resolved in page order); each note's data downloads (before the link check) |
 | post_build | -80 | series.render (write_redirects) | pages at moved addresses, before the policy and the link check read every page |
+| post_build | -85 | links.internal (scan_files) | at series size the files no page scan covers (print editions, moved addresses) scanned in the worker, while the policy pass runs |
 | post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |
 | post_build | -100 | links.internal | check every link (and external ones on demand) before the PDFs: a broken link stops them |
 | post_build | -110 | publication.print_edition (render_pdf) | each note's PDF, unless the strict build has already failed |
@@ -72,7 +73,7 @@ from briefing.build import of as build_of
 from briefing.citations import figures as figure_sources
 from briefing.citations import library as citation_library
 from briefing.citations import render as citations
-from briefing.common import build_lock, order, paths, serve, shortcodes, theme
+from briefing.common import build_lock, order, paths, serve, shortcodes, theme, worker
 from briefing.common.log import logger
 from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
@@ -89,7 +90,7 @@ shortcode_log = logger("shortcodes")
 
 # The concerns, in the order their events run at equal priority.
 CONCERNS = (build_lock, paths, citations, preview, series, contents, publication_meta, robots, print_edition, figure_sources,
-            links, key_figures, pictures, escaping, csp)  # pictures after key_figures: it reads the figures
+            worker, links, key_figures, pictures, escaping, csp)  # worker before links: the scans run in it  # pictures after key_figures: it reads the figures
 
 # The shortcodes and who expands them (briefing.common.shortcodes): name -> handler(code, expansion, page, config).
 SHORTCODES: dict[str, Callable[..., str]] = {
@@ -159,7 +160,7 @@ _order_nav.__module__ = "briefing.common.order"
 _shortcodes_markdown.__module__ = "briefing.common.shortcodes"
 EXTRA = {"on_config": [_theme_config], "on_files": [_theme_files], "on_env": [_theme_env], "on_nav": [_order_nav],
          "on_page_markdown": [_shortcodes_markdown],
-         "on_post_build": [print_edition.render_pdf, series.write_redirects, series.copy_moved_files]}
+         "on_post_build": [print_edition.render_pdf, series.write_redirects, links.scan_files, series.copy_moved_files]}
 
 
 def stale_code(imported: str, on_disk: str) -> list[str]:

@@ -12,6 +12,14 @@ place (so an upgrade of Material is checked here):
   page's, "Note › Page". (Material 9.8 shows no path or breadcrumb in a result; its tags
   would show as chips, but each in a ``<nav>`` of its own, landmarks no reader can tell
   apart: axe's landmark-unique.)
+- ``WorkerSearchIndex``, ``index_in_worker``, ``index_page``: Material's search plugin indexes
+  each page in its ``on_page_context`` (``SearchIndex.add_entry_from_context``: html.parser over
+  the page's content) and writes the index in its ``on_post_build`` (``generate_search_index``).
+  At series size the indexing runs in the build's worker process (``briefing.common.worker``):
+  the plugin's ``search_index`` swapped for a subclass that sends what Material reads of the
+  page (``PageSnapshot``) there and keeps the answer's future; the futures are resolved, in
+  page order, when the plugin writes the index. The entries are Material's own, made by its
+  code in the worker: same entries, same order, same fields.
 
 Pure functions only: no MkDocs events here.
 """
@@ -21,7 +29,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from material.plugins.search.plugin import SearchIndex, SearchPlugin
 
 # mkdocs.yml settings Material prints (copyright is HTML by design: Material's docs say so).
 PRINTED_CONFIG = ("site_name", "site_description", "site_author", "repo_name")
@@ -50,3 +63,86 @@ def name_notes(site_dir: Path, notes: dict[str, str]) -> bool:
             doc["title"] = html.escape(note) + NOTE_SEPARATOR + doc["title"]
     path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
     return True
+
+
+# --------------------------------------------------------------------------- search indexing
+
+# What Material's indexing reads of a page's meta (SearchIndex.add_entry_from_context and
+# create_entry_for_section, Material 9.8): its title, its tags, its search options (boost).
+INDEXED_META = ("title", "tags", "search")
+
+
+@dataclass(frozen=True)
+class TocItem:
+    """A table-of-contents entry as Material's ``_find_toc_by_id`` reads it."""
+
+    id: str
+    url: str
+    children: tuple = ()
+
+
+@dataclass(frozen=True)
+class PageSnapshot:
+    """What Material's indexing reads of a page, picklable (a Page is not: it holds the nav)."""
+
+    content: str
+    toc: tuple[TocItem, ...]  # every entry, in the order _find_toc_by_id visits them (depth first)
+    url: str
+    title: str | None
+    meta: dict[str, Any]
+
+    @classmethod
+    def of(cls, page) -> PageSnapshot:
+        return cls(page.content, tuple(_toc_items(page.toc)), page.url, page.title,
+                   {key: page.meta[key] for key in INDEXED_META if key in page.meta})
+
+
+def _toc_items(toc) -> list[TocItem]:
+    items = []
+    for item in toc:
+        items.append(TocItem(item.id, item.url))
+        items.extend(_toc_items(item.children))
+    return items
+
+
+def index_page(snapshot: PageSnapshot) -> list[dict]:
+    """A page's entries, as Material's ``SearchIndex`` makes them (in the worker process)."""
+    index = SearchIndex()
+    SearchIndex.add_entry_from_context(index, snapshot)  # it reads content, toc, url, title, meta
+    return index.entries
+
+
+class WorkerSearchIndex(SearchIndex):
+    """Material's search index, each page indexed in the worker (``submit``)."""
+
+    def __init__(self, submit: Callable[..., Any], **config):
+        super().__init__(**config)
+        self.submit = submit
+        self.pending: list[Any] = []  # one job a page (its result(): the entries), in page order
+
+    def add_entry_from_context(self, page) -> None:
+        if (page.meta.get("search") or {}).get("exclude"):
+            return  # as Material: an excluded page sends nothing
+        self.pending.append(self.submit(index_page, PageSnapshot.of(page)))
+
+    def resolve(self) -> None:
+        """Every page's entries in ``entries``, in page order."""
+        for future in self.pending:
+            self.entries.extend(future.result())
+        self.pending.clear()
+
+    def generate_search_index(self, prev) -> str:
+        self.resolve()
+        return super().generate_search_index(prev)
+
+
+def index_in_worker(plugins, submit: Callable[..., Any]) -> bool:
+    """Swap Material's search index (made by its ``on_config``) for a ``WorkerSearchIndex``;
+    False when the site has no Material search (or it is disabled)."""
+    swapped = False
+    for plugin in plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if isinstance(plugin, SearchPlugin) and plugin.config.enabled and type(index) is SearchIndex:
+            plugin.search_index = WorkerSearchIndex(submit, **index.config)
+            swapped = True
+    return swapped

@@ -20,7 +20,11 @@ Events:
   URL that breaks a rule, every inline handler, srcdoc and inline script, each a warning
   naming the Markdown file and line (later hooks never see them).
 - ``on_post_page`` (priority -100, after every other concern changed the page): scan the page
-  as it is written (``briefing.links.written``; at series size in a worker process).
+  as it is written, its links located (``briefing.links.written``; at series size in the
+  build's worker process, ``briefing.common.worker``).
+- ``scan_files`` (an ``on_post_build`` at priority -85, after the moved addresses are
+  written, before the policy pass): at series size, the files no page scan covers scanned
+  in the worker while the policy pass runs.
 - ``on_post_build`` (priority -100, after every other concern has written its files, before
   the PDFs): the files the pages' scans do not cover scanned from the site; check every link;
   each broken link is a warning naming the page and the link, so ``--strict`` fails.
@@ -107,9 +111,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = build_of(config)
     build.links.names = _linkcheck.page_names(files, config)
-    pages = sum(1 for file in files if file.is_documentation_page())
-    build.links.written = build.own(_written.WrittenScans(with_policy=not build.serving,
-                                                          background=pages >= _written.BACKGROUND_PAGES))
+    build.links.written = _written.WrittenScans(with_policy=not build.serving,
+                                                base=_sitelinks.Base.from_site_url(config.site_url),
+                                                worker=build.worker)
     return files
 
 
@@ -161,6 +165,15 @@ def describe(problems: list[_sitelinks.Problem], names: dict[str, str]) -> list[
         where = f"{names[page]} ({page}, {at})" if page in names else f"{page} ({at})"
         messages.append(f"{where}: {reason}: {link!r}")
     return messages
+
+
+@event_priority(-85)  # after every file but the PDFs is written (moved addresses: -80), before the policy pass (-90)
+def scan_files(config: MkDocsConfig) -> None:
+    """At series size, the files no page scan covers scanned in the worker while the policy
+    pass runs in the build's process (50 print editions: a second of the check, before)."""
+    written = build_of(config).links.written
+    if written is not None:
+        written.add_files(Path(config.site_dir))
 
 
 @event_priority(-100)

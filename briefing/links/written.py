@@ -1,7 +1,9 @@
 """Each page's links scanned from the HTML the build writes (``on_post_page``), not read and
 parsed again from ``site_dir`` after the build (issue 14). At series size (hundreds of pages,
-52 MB of HTML) the scan runs in one worker process, on the core the build leaves idle while
-it renders the other pages; a small site is scanned in the build's own process.
+52 MB of HTML) the scan runs in the build's worker process (``briefing.common.worker``), on the
+core the build leaves idle while it renders the other pages; a small site is scanned in the
+build's own process. Where each link of the page leads is worked out with the scan
+(``scan.locate_links``), so the check itself only looks up each distinct target once.
 
 What a page's scan holds is what the finished file holds: the Content-Security-Policy
 (``briefing.site_policy.csp``, after the pages are written) adds one line to every page, so a
@@ -13,23 +15,25 @@ addresses, the 404 page...) and pages not written by this build (``--dirty``) ar
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.links.scan import HtmlScan, html_files, scan_html
+from briefing.common.worker import Job, Worker
+from briefing.links.scan import Base, HtmlScan, html_files, locate_links, scan_html
 from briefing.site_policy import csp
 
-# From this many pages a site's pages are scanned in a worker process (starting one costs about
-# 0.3 s of the other core: more than a small site's whole scan).
-BACKGROUND_PAGES = 60
+
+def scan_written(html: str, with_policy: bool, page: str, base: Base) -> HtmlScan:
+    """The scan of ``page`` as the build leaves it in ``site_dir`` (``with_policy``: the policy
+    pass will add its line), each of its links located."""
+    scan = scan_html(csp.as_written(html) if with_policy else html)
+    scan.located = locate_links(scan, page, base)
+    return scan
 
 
-def scan_written(html: str, with_policy: bool) -> HtmlScan:
-    """The scan of a page as the build leaves it in ``site_dir`` (``with_policy``: the policy
-    pass will add its line)."""
-    return scan_html(csp.as_written(html) if with_policy else html)
+def scan_file(path: str, with_policy: bool, page: str, base: Base) -> HtmlScan:
+    """scan_written for a file of the site, read where the scan runs."""
+    return scan_written(Path(path).read_text(encoding="utf-8", errors="replace"), with_policy, page, base)
 
 
 @dataclass
@@ -37,36 +41,39 @@ class WrittenScans:
     """The scans of the pages this build wrote (site path -> scan, or its worker's future)."""
 
     with_policy: bool  # the build adds the Content-Security-Policy (not under `mkdocs serve`)
-    background: bool  # scan in a worker process
+    base: Base  # where the site is served from (its links to itself located)
+    worker: Worker  # the build's: scan there when it runs in the background
     done: dict[str, HtmlScan] = field(default_factory=dict)
-    pending: dict[str, Future] = field(default_factory=dict)
-    _pool: ProcessPoolExecutor | None = None
+    pending: dict[str, Job] = field(default_factory=dict)
 
     def add(self, page: str, html: str) -> None:
-        if not self.background:
-            self.done[page] = scan_written(html, self.with_policy)
+        if not self.worker.background:
+            self.done[page] = scan_written(html, self.with_policy, page, self.base)
             return
-        if self._pool is None:  # spawned, not forked: the build runs threads (pandoc's readers)
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self.pending[page] = self._pool.submit(scan_written, html, self.with_policy)
+        self.pending[page] = self.worker.submit(scan_written, html, self.with_policy, page, self.base)
+
+    def add_files(self, site_dir: Path) -> None:
+        """In the worker, the HTML files of ``site_dir`` no page scan covers (the print editions,
+        the moved addresses, the 404 page, pages an earlier build wrote), each read there and
+        scanned as the policy pass will write it: while that pass runs here."""
+        if not self.worker.background:
+            return
+        for page in html_files(site_dir):
+            if page not in self.done and page not in self.pending:
+                self.pending[page] = self.worker.submit(scan_file, str(site_dir / page), self.with_policy, page,
+                                                        self.base)
+        self.worker.flush()
 
     def collect(self, site_dir: Path) -> dict[str, HtmlScan]:
         """A scan of every HTML file of ``site_dir`` (sorted by site path): this build's pages
         from their scans, any other file read from the folder."""
         pages = html_files(site_dir)
         try:  # the other files first, here, while the worker finishes the last pages
-            others = {page: scan_html((site_dir / page).read_text(encoding="utf-8", errors="replace"))
+            others = {page: scan_written((site_dir / page).read_text(encoding="utf-8", errors="replace"), False,
+                                         page, self.base)
                       for page in pages if page not in self.done and page not in self.pending}
             for page, future in self.pending.items():
                 self.done[page] = future.result()
         finally:
-            self.stop()
+            self.pending.clear()
         return {page: self.done.get(page) or others[page] for page in pages}
-
-    def stop(self) -> str | None:
-        """End the worker (a ``Build`` child: stopped when the build ends or fails)."""
-        self.pending.clear()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        return None

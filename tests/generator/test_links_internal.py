@@ -160,6 +160,44 @@ def test_the_link_check_resolves_each_distinct_target_once(tmp_path, monkeypatch
     assert len(set(looked_up)) == len(looked_up)  # never the same target twice
 
 
+def test_links_located_with_their_scan_are_not_located_again_by_the_check(tmp_path, monkeypatch):
+    """Issue 14: where each link leads is worked out where its page is scanned (at series size
+    in the build's worker process); the check itself locates no link of a scan that comes
+    located, looks each distinct target up once, and goes through a page's links only when one
+    is broken (132,971 check_link calls at 600 pages before)."""
+    pages = 12
+    site = nav_site(tmp_path, pages)
+    (site / "p3" / "index.html").write_text('<h1 id="h">3</h1><a href="../p4/#nowhere">x</a><a href="../p4/">y</a>'
+                                            '<a href="../p4/#nowhere">again</a><a href="javascript:x()">z</a>')
+    base = sl.Base.from_site_url("https://example.github.io/briefing/")
+    scans = {page: sl.scan_html((site / page).read_text()) for page in sl.html_files(site)}
+    for page, scan in scans.items():
+        scan.located = sl.locate_links(scan, page, base)
+    assert len(scans["p0/index.html"].located.targets) == 2 * pages + 2  # each of its links names a place of its own
+    calls = {"locate": 0, "check_link": 0, "reason": 0}
+
+    def counted(name, function):
+        def count(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return count
+
+    monkeypatch.setattr(sl, "locate", counted("locate", sl.locate))
+    monkeypatch.setattr(sl, "check_link", counted("check_link", sl.check_link))
+    monkeypatch.setattr(sl.TargetChecks, "reason", counted("reason", sl.TargetChecks.reason))
+    check = sl.check_whole_site(site, "https://example.github.io/briefing/", scans)
+    distinct = len({target for scan in scans.values() for target in scan.located.targets})
+    assert calls == {"locate": 0, "check_link": 0, "reason": distinct} and check.targets == distinct
+    assert [(p.page, p.link, p.line, p.reason.split(":")[0]) for p in check.problems] == [
+        ("p3/index.html", "../p4/#nowhere", 1, "broken anchor"),
+        ("p3/index.html", "../p4/#nowhere", 1, "broken anchor"),
+        ("p3/index.html", "javascript:x()", 1, "javascript"),
+    ]
+    # the same problems, in the same order, as a check that locates every link itself
+    assert sl.check_whole_site(site, "https://example.github.io/briefing/").problems == check.problems
+    assert calls["locate"] == check.links - 1  # (all but the javascript: link, refused by its scheme)
+
+
 def test_one_lookup_answers_every_link_to_a_target_broken_ones_too(tmp_path):
     site = nav_site(tmp_path, 3)
     (site / "p1" / "index.html").unlink()
@@ -292,15 +330,16 @@ def test_pages_are_scanned_as_written_with_the_lines_of_the_finished_files(fixtu
     """The link check scans each page from the HTML the build writes (issue 14), in a worker
     process at series size, not read again from site_dir; the scans are those of the finished
     files (the Content-Security-Policy's line counted), so lines in messages stay the file's."""
+    from briefing.common import worker
     from briefing.links import written
 
-    monkeypatch.setattr(written, "BACKGROUND_PAGES", 0 if background else 10**6)
+    monkeypatch.setattr(worker, "BACKGROUND_PAGES", 0 if background else 10**6)
     seen: dict = {}
     collect = written.WrittenScans.collect
 
     def spy(self, site_dir):
         seen["written"] = set(self.done) | set(self.pending)
-        seen["background"] = self._pool is not None
+        seen["background"] = self.worker.started
         seen["scans"] = collect(self, site_dir)
         return seen["scans"]
 
@@ -313,6 +352,8 @@ def test_pages_are_scanned_as_written_with_the_lines_of_the_finished_files(fixtu
     assert {"index.html", "other/index.html"} <= seen["written"]
     on_disk = sl.scan_site(result.site_dir)
     assert seen["scans"] == on_disk
+    for page, scan in seen["scans"].items():  # each page's links located where it was scanned
+        assert scan.located == sl.locate_links(on_disk[page], page, scan.located.base), page
     assert any(link.url == "index.html#nowhere" for link in on_disk["other/index.html"].links)
 
 
