@@ -292,6 +292,28 @@ def test_pdf_can_be_turned_off(fixture_site):
     assert "Download PDF" not in result.html(NOTE)
 
 
+def test_each_edition_is_written_after_its_last_page_and_the_pages_let_go(fixture_site, monkeypatch):
+    """A note's edition is written as soon as its last page is rendered (not at the end of the build)
+    and its pages are not kept after that: the build holds one note's pages at a time."""
+    import inspect
+
+    written = []
+    real = print_edition.write_edition
+
+    def write_edition(build, note):
+        written.append((note, inspect.stack()[1].function, sorted(note.sections)))
+        return real(build, note)
+
+    monkeypatch.setattr(print_edition, "write_edition", write_edition)
+    result = fixture_site(as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"}),
+                          options={**series_options(), "publication": {"pdf": False}})
+    assert result.ok, result.text()
+    assert [(caller, pages) for _note, caller, pages in written] == [
+        ("on_page_context", [f"{NOTE}/chapter.md", f"{NOTE}/index.md", f"{NOTE}/references.md"])]
+    assert written[0][0].sections == {} and written[0][0].edition == result.site_dir / NOTE / "print" / "index.html"
+    assert "Chapter" in (result.site_dir / NOTE / "print" / "index.html").read_text(encoding="utf-8")
+
+
 def test_no_pdf_under_mkdocs_serve_unless_asked(fixture_site):
     pages = as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"})
     result = fixture_site(pages, options={**series_options(), "publication": {"pdf": True}}, command="serve")
