@@ -66,8 +66,8 @@ class NoteBuild:
     figures: FiguresState = field(default_factory=FiguresState)  # its key figures
     contents: list[tuple[str, str]] = field(default_factory=list)  # (title, src_uri) for its contents list
     back_matter: set[str] = field(default_factory=set)  # pages its contents list gives after the chapters
-    sections: dict[str, Section] = field(default_factory=dict)  # src_uri -> the page for the print edition
-    edition: Path | None = None  # its print edition, once written (post_build)
+    sections: dict[str, Section] = field(default_factory=dict)  # src_uri -> the page, until its edition is written
+    edition: Path | None = None  # its print edition, once written (after its last page, else post_build)
     abstract: str = ""  # its abstract as text (the series' home page, the feed, the meta description)
     pictures: NotePictures = field(default_factory=NotePictures)  # its timeline, charts, data downloads
 

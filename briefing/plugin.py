@@ -35,12 +35,12 @@ calls the concern's pure functions.
 | page_context | 100 | citations.render, key_figures.render, pictures.render | notes in, short forms in, the notes the timeline and charts repeat: before the search plugin (0) indexes the page |
 | page_context | 0 | publication.meta, citations.figures | meta tags and the footer's rights; every figure cites its source (after search: it only checks) |
 | page_context | -50 | series.render | a chapter's "Part of" line: after search, so it is not indexed on every page |
-| page_context | -100 | publication.print_edition | keep each note's finished page for its print edition |
+| page_context | -100 | publication.print_edition | keep each note's finished page; after its last, write its print edition and let the pages go |
 | template_context | 0 | series.render | the 404 page lists the notes |
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
 | post_page | -100 | links.internal | scan the page as written for the link check, its links located (in the worker at series size) |
 | post_build | 100 | citations.render | the pandoc cache keeps this build's results |
-| post_build | 0 | publication.print_edition, series.render, pictures.render | write each note's print/index.html; the feed, each search hit named by its note (after search wrote its index, the worker's entries resolved in page order); each note's data downloads (before the link check) |
+| post_build | 0 | publication.print_edition, series.render, pictures.render | each print/index.html not yet written; the feed, each search hit named by its note (after search wrote its index, the worker's entries resolved in page order); each note's data downloads (before the link check) |
 | post_build | -80 | series.render (write_redirects) | pages at moved addresses, before the policy and the link check read every page |
 | post_build | -85 | links.internal (scan_files) | at series size the files no page scan covers (print editions, moved addresses) scanned in the worker, while the policy pass runs |
 | post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |

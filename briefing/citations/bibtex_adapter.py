@@ -6,11 +6,17 @@ through the functions below, so that replacing the plugin means rewriting this f
 - the plugin instance (``config.plugins["bibtex"]``);
 - its options ``bib_file`` / ``bib_dir``, ``csl_file``, ``bib_command`` and ``full_bib_command``;
 - its parsed library (``plugin.registry.bib_data``, a ``pybtex`` ``BibliographyData``);
-- its ``on_page_markdown`` event, taken out of the build (``leave_markdown_to_hooks``).
+- its ``on_page_markdown`` event, taken out of the build (``leave_markdown_to_hooks``);
+- its import of ``requests`` (for a ``bib_file`` or ``csl_file`` given as a URL, which this
+  generator refuses), made lazy (``defer_import``).
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +26,44 @@ from mkdocs.exceptions import PluginError
 from briefing.common import mkdocs_internals
 
 PLUGIN_NAME = "bibtex"
+# What mkdocs-bibtex imports and a build of ours never calls: requests (and urllib3, charset
+# normalizer, idna, certifi with it) downloads a bib_file or csl_file given as a URL.
+DEFERRED = ("requests",)
+
+
+class _OnFirstUse(types.ModuleType):
+    """A stand-in for a module not imported yet: its first look-up of anything it lacks imports
+    the module (which then takes its place in ``sys.modules``) and answers from it."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        module = importlib.import_module(self.__name__)
+        self.__dict__.update(module.__dict__)  # what already holds the stand-in sees the module
+        return getattr(module, attr)
+
+
+def defer_import(name: str) -> bool:
+    """Make ``import name`` give a stand-in that imports the module on first use, when nothing has
+    imported it yet: mkdocs-bibtex's ``import requests`` then costs nothing, and a use of it
+    (``requests.get``) imports it as before. The package itself is left as it is. (Not
+    ``importlib.util.LazyLoader``: Python 3.11's import statement reads ``__spec__``, which
+    loads such a module at once.) Whether it was deferred."""
+    if name in sys.modules:
+        return False
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return False
+    stand_in = _OnFirstUse(name)
+    stand_in.__spec__ = spec  # what the import statement reads (not initialising: no load)
+    sys.modules[name] = stand_in
+    return True
+
+
+# MkDocs imports the plugins in mkdocs.yml's order, briefing before bibtex (and this module with
+# briefing.plugin): before mkdocs_bibtex.utils runs its `import requests`.
+for _name in DEFERRED:
+    defer_import(_name)
 
 
 def plugin(config: MkDocsConfig) -> Any:

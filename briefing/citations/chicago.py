@@ -214,6 +214,8 @@ def entry_problems(key: str, entry, path: Path, line: int) -> list[BibProblem]:
 def brackets_within_parentheses(fragment: str) -> str:
     """Parentheses inside parentheses as brackets (CMOS 6.101), in the text of an HTML
     fragment; tags and the text of links (addresses) are left alone."""
+    if fragment.count("(") < 2:  # nothing within parentheses to change (most notes and entries)
+        return fragment
     out: list[str] = []
     stack: list[str] = []
     in_link = 0

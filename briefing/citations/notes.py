@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -30,7 +31,14 @@ def href(target_src: str, fragment: str, page: Page, files: Files) -> str:
     if target_src == page.file.src_uri:
         return f"#{fragment}"
     target = files.get_file_from_path(target_src)
-    return f"{get_relative_url(target.url, page.file.url)}#{fragment}"
+    return f"{relative_url(target.url, page.file.url)}#{fragment}"
+
+
+@lru_cache(maxsize=1024)
+def relative_url(url: str, from_url: str) -> str:
+    """MkDocs' get_relative_url, once per pair: a page's notes link to the same few pages (its
+    References, the chapters holding full notes) over and over."""
+    return get_relative_url(url, from_url)
 
 
 @dataclass

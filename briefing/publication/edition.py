@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 import time
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
@@ -40,21 +41,29 @@ IDREF_ATTRS = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "h
 PAPER_ONLY = "paper-only"
 PAPER_ONLY_HIDES = ("hidden", "data-search-exclude")  # what hides paper-only wording on the web
 DROP_CLASSES = ("headerlink", "cite-this", "md-source-file", "part-of", "web-only")
-DROP = " or ".join([f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in DROP_CLASSES]
-                   + ["@id='cite-this-note'", "self::script"])
+# (@class and ...): libxml2 stops there for the elements without a class, most of a page's.
+DROP = " or ".join(["@class and (" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+                                                 for name in DROP_CLASSES) + ")",
+                    "@id='cite-this-note'", "self::script"])
 _BASE = "http://site.invalid/"  # resolves relative links; never fetched
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 BREAK_BEFORE = "/.,-_?#%~=&"  # Chicago: a URL breaks before these (and after "//", "=", "&")
 BREAK_AFTER = "=&"
 LONGEST_PART = 40  # a longer run without break points gets breaks anyway, so it never overflows
 NOTE_FRAGMENT = re.compile(r"--fn:(\d+)$")
+_WITH_IDS = ".//*[" + " or ".join(f"@{attr}" for attr in ID_ATTRS + IDREF_ATTRS) + "]"
+# An absolute URL with a host, which resolves to itself (not the site) unless it names _BASE's
+# host; white space or a control character in it (urlsplit drops some) leaves it to urljoin.
+_ABSOLUTE = re.compile(r"([a-z][a-z0-9+.-]*)://([^/?#]+)", re.I)
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 
 
 # ----------------------------------------------------------------------------- assembly
 def _prefix_ids(root, prefix: str) -> None:
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    """Every id, and every attribute that refers to one, gets ``prefix``. Only the elements that
+    carry one are visited (a fifth of a page's elements: a proxy object made for each is most
+    of the cost)."""
+    for element in root.xpath(_WITH_IDS):
         for attr in ID_ATTRS:
             if element.get(attr):
                 element.set(attr, prefix + element.get(attr))
@@ -110,7 +119,7 @@ def _breakable_urls(root) -> None:
     """Links that show their URL (notes, bibliography) get ``url_html``'s break points."""
     from lxml import etree
 
-    for link in list(root.iter("a")):
+    for link in root.xpath(".//a[contains(., '://')]"):  # those whose text may be a URL
         text = (link.text or "").strip()
         if len(link) or not SCHEME.match(text):
             continue
@@ -122,7 +131,8 @@ def _breakable_urls(root) -> None:
 
 
 def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """An XPath test that the element's class list holds `name` (tried only where there is a class)."""
+    return f"@class and contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 def _elements(markup) -> list:
@@ -149,7 +159,7 @@ def _figure_frames_on_paper(root, paper) -> None:
 def _note_links_on_paper(root, paper) -> None:
     """A note's links to its full note and to the bibliography: on paper, a cross-reference to
     the full note in words (the bibliography's entries name the notes that cite them)."""
-    for note in root.xpath(".//li[@value]"):
+    for note in root.xpath(f".//li[@value][.//a[{_has_class('note-link')}]]"):
         links = note.xpath(f".//a[{_has_class('note-link')}]")
         if not links:
             continue
@@ -181,18 +191,35 @@ def rewrite_href(href: str, section: Section, anchors: dict[str, str], site_url:
     the edition)."""
     if href.startswith("#"):
         return f"#{anchors[section.url]}--{href[1:]}" if len(href) > 1 else f"#{anchors[section.url]}"
-    absolute = urljoin(_BASE + section.url, href)
-    if not absolute.startswith(_BASE):
+    absolute = _ABSOLUTE.match(href)
+    if absolute and not _UNSAFE.search(href) and (absolute[1].lower(), absolute[2]) != ("http", _HOST):
+        return href  # another site (what urljoin would say, a third of a note's links, at less cost)
+    address, _hash, fragment = href.partition("#")  # address: not empty (href is not "#...")
+    path = _site_path(section.url, address)
+    if path is None:
         return href  # another site, mailto:, ...
-    parts = urlsplit(absolute)
-    path = posixpath.normpath(parts.path.lstrip("/")) if parts.path.strip("/") else ""
-    path = "" if path in (".", "index.html") else path
     for candidate in (path, path + "/", path.removesuffix("index.html")):
         if candidate in anchors:
             anchor = anchors[candidate]
-            return f"#{anchor}--{parts.fragment}" if parts.fragment else f"#{anchor}"
-    target = path + ("#" + parts.fragment if parts.fragment else "")
+            return f"#{anchor}--{fragment}" if fragment else f"#{anchor}"
+    target = path + ("#" + fragment if fragment else "")
     return site_url + target if site_url else root + target
+
+
+_HOST = urlsplit(_BASE).netloc
+
+
+@lru_cache(maxsize=4096)
+def _site_path(page_url: str, href: str) -> str | None:
+    """The site path `href` (no fragment, or all of it) of the page at `page_url` resolves to
+    (normalised: "" for the site's root), or None when it leaves the site. Cached: a note's
+    links to one page differ in their fragment only."""
+    absolute = urljoin(_BASE + page_url, href)
+    if not absolute.startswith(_BASE):
+        return None
+    parts = urlsplit(absolute)
+    path = posixpath.normpath(parts.path.lstrip("/")) if parts.path.strip("/") else ""
+    return "" if path in (".", "index.html") else path
 
 
 def section_html(section: Section, anchors: dict[str, str], site_url: str, paper, print_dir: str = PRINT_DIR) -> str:
@@ -222,7 +249,8 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str, paper
     _note_links_on_paper(root, paper)
     _author_note_to_byline(root)
     _breakable_urls(root)
-    html = "".join(lxml_html.tostring(child, encoding="unicode") for child in root) if len(root) else ""
+    root.text = None  # text before the first element is not kept
+    html = lxml_html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")] if len(root) else ""
     return html.replace("<wbr></wbr>", "<wbr>")  # libxml2 does not know <wbr> is a void element
 
 

@@ -561,6 +561,59 @@ def test_read_cache_takes_what_write_cache_wrote_and_nothing_else(tmp_path):
     assert lib.read_cache(path) is None
 
 
+def test_a_clean_cache_entry_is_read_without_an_html_parser(tmp_path, monkeypatch):
+    """What write_cache wrote is told clean token by token (looks_clean): no parser runs for it."""
+    rendered = lib.Rendered(notes=['A <em>b</em> &amp; <a href="https://e.org/?a=1&amp;b=2">c</a>.', "D (E)."],
+                            bibliography={"k": "Entry “K.” <i><sup>2</sup></i> &lt;x&gt;"})
+    lib.write_cache(tmp_path, "one.json", rendered)
+    parsed = []
+    real = lib._Cleaner.feed
+    monkeypatch.setattr(lib._Cleaner, "feed", lambda self, data: parsed.append(data) or real(self, data))
+    assert lib.read_cache(tmp_path / "one.json") == rendered
+    assert parsed == []
+
+
+@pytest.mark.parametrize("fragment", [
+    "", "plain", "A <em>b</em>.", '<a href="https://e.org/?a=1&amp;b=2">c</a>', "&amp;lt;", "“quoted” 'x' \"y\"",
+    " lead", "trail ", "two  spaces", "tab\there", "nbsp\xa0here", "nul\x00here", "raw & amp", "raw > gt", "a < b",
+    "&quot;", "&#39;", "&am", "<em>unclosed", "closed</em>", "<em>crossed</i>", "<b><i>x</b></i>", "<br>",
+    "<em >x</em>",
+    "<EM>x</EM>", '<a href="javascript:x">y</a>', "<a href='https://e.org/'>y</a>", '<a href="https://e.org/&quot;">y</a>',
+    '<a href="https://e.org/\'">y</a>', '<a href="https://e.org/ x">y</a>', '<a href="https://e.org/" >y</a>',
+    '<a  href="https://e.org/">y</a>', '<a href="https://e.org/&#x27;">y</a>', "<script>x</script>", "<p>x</p>",
+])
+def test_looks_clean_only_says_so_when_the_cleaner_would_change_nothing(fragment):
+    """looks_clean never accepts what clean_html would change (its False is only "not sure"), and
+    it accepts what the cleaner writes."""
+    if lib.looks_clean(fragment):
+        assert lib.clean_html(fragment) == fragment
+    cleaned = lib.clean_html(fragment)
+    assert lib.looks_clean(cleaned) or cleaned != lib.clean_html(cleaned)
+
+
+def test_brackets_within_parentheses_need_two_parentheses(monkeypatch):
+    """A fragment with at most one "(" is given back as it is, without being taken apart."""
+    from briefing.citations import chicago as _chicago
+
+    split = []
+    real = _chicago.re.split
+    monkeypatch.setattr(_chicago.re, "split", lambda *args, **kwargs: split.append(args) or real(*args, **kwargs))
+    for fragment in ("No parentheses.", "Title (Place: Press, 2020), 4.", 'x <a href="https://e.org/(x">y</a>'):
+        assert _chicago.brackets_within_parentheses(fragment) == fragment
+    assert split == []
+    assert _chicago.brackets_within_parentheses("A (B (C)).") == "A (B [C])."
+
+
+def test_note_links_resolve_each_pair_of_pages_once():
+    """A page's notes link to the same few pages: MkDocs' relative URL is worked out once a pair."""
+    from briefing.citations import notes as _notes
+
+    _notes.relative_url.cache_clear()
+    urls = [_notes.relative_url("note/references/", "note/chapter/") for _ in range(20)]
+    assert urls == ["../references/"] * 20
+    assert _notes.relative_url.cache_info().misses == 1 and _notes.relative_url.cache_info().hits == 19
+
+
 def test_a_warm_build_reads_its_notes_from_the_disk_cache(tmp_path, monkeypatch):
     config = make_site(tmp_path, {"index.md": "# Home\n\nX.[@smith2020first] Y.[@jones2021second]\n"}, BIB)
     first = build(config, tmp_path / "site")

@@ -80,3 +80,32 @@ def test_every_event_function_is_thin():
         if (lines := body[-1].end_lineno - body[0].lineno + 1) > THIN:
             thick[f"{function.__module__}.{function.__name__}"] = lines
     assert not thick, thick
+
+
+def test_a_build_imports_nothing_it_does_not_use(tmp_path):
+    """A build with PDFs and external links off (a fresh interpreter, as `mkdocs build` runs)
+    loads neither WeasyPrint nor httpx, and requests, which mkdocs-bibtex imports for URLs this
+    generator refuses, stays a stand-in (bibtex_adapter.defer_import): nor urllib3 and the rest
+    that importing it would load. requests itself still works when something uses it."""
+    import json
+    import subprocess
+    import sys
+
+    from sitebuild import make_site
+
+    config = make_site(tmp_path, {"index.md": "# Home\n\nText.[@smith2020title]\n"},
+                       options={"publication": {"pdf": False}})
+    script = (
+        "import json, sys\n"
+        "from mkdocs.__main__ import cli\n"
+        f"cli(['build', '--strict', '-f', {str(config)!r}, '-d', {str(tmp_path / 'site')!r}], standalone_mode=False)\n"
+        "loaded = [m for m in ('weasyprint', 'httpx', 'urllib3', 'charset_normalizer', 'idna', 'certifi') "
+        "if m in sys.modules]\n"
+        "stand_in = type(sys.modules.get('requests')).__name__\n"
+        "import mkdocs_bibtex.utils\n"
+        "works = mkdocs_bibtex.utils.requests.exceptions.RequestException.__name__\n"
+        "print(json.dumps([loaded, stand_in, works, 'urllib3' in sys.modules]))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == [[], "_OnFirstUse", "RequestException", True]

@@ -76,6 +76,56 @@ def test_links_become_links_inside_the_edition(href, expected):
     assert pe.rewrite_href(href, section, ANCHORS, "https://example.org/note/") == expected
 
 
+def _rewrite_href_by_urljoin(href, section, anchors, site_url, root="../"):
+    """rewrite_href as it was before its fast paths: every link through urljoin and urlsplit."""
+    import posixpath
+    from urllib.parse import urljoin, urlsplit
+
+    if href.startswith("#"):
+        return f"#{anchors[section.url]}--{href[1:]}" if len(href) > 1 else f"#{anchors[section.url]}"
+    absolute = urljoin(pe._BASE + section.url, href)
+    if not absolute.startswith(pe._BASE):
+        return href
+    parts = urlsplit(absolute)
+    path = posixpath.normpath(parts.path.lstrip("/")) if parts.path.strip("/") else ""
+    path = "" if path in (".", "index.html") else path
+    for candidate in (path, path + "/", path.removesuffix("index.html")):
+        if candidate in anchors:
+            return f"#{anchors[candidate]}--{parts.fragment}" if parts.fragment else f"#{anchors[candidate]}"
+    target = path + ("#" + parts.fragment if parts.fragment else "")
+    return site_url + target if site_url else root + target
+
+
+@pytest.mark.parametrize("href", [
+    "../references/#ref-key", "../references/?q=1#ref-key", "../references/#", "references/#x", "./#a", "..#a",
+    "/chapter/#b", "//site.invalid/chapter/", "../file.pdf?v=2", "?x#y", "index.html",
+    "https://www.example.com/a#b", "http://site.invalid/chapter/#c", "http://site.invalid", "HTTP://site.invalid/x",
+    "https://site.invalid/chapter/", "http://SITE.INVALID/chapter/", "http://site.in\tvalid/chapter/#d",
+    " http://site.invalid/chapter/", "http:chapter/#e", "http:///chapter/", "ftp://example.org/x", "mailto:a@b.org",
+])
+def test_rewrite_href_says_what_urljoin_says(href):
+    """The fast paths (absolute URLs to other sites; one resolution per page address, whatever its
+    fragment) give what resolving every link with urljoin gave, odd addresses included."""
+    section = pe.Section("chapter.md", "chapter/", "Chapter", "")
+    for site_url in ("", "https://example.org/note/"):
+        assert pe.rewrite_href(href, section, ANCHORS, site_url) == _rewrite_href_by_urljoin(
+            href, section, ANCHORS, site_url)
+
+
+def test_rewrite_href_resolves_each_page_address_once(monkeypatch):
+    """A note's links to one page differ in their fragment: the address is resolved once; a link to
+    another site is not resolved at all."""
+    pe._site_path.cache_clear()
+    joined = []
+    real = pe.urljoin
+    monkeypatch.setattr(pe, "urljoin", lambda base, url: joined.append(url) or real(base, url))
+    section = pe.Section("chapter.md", "chapter/", "Chapter", "")
+    out = [pe.rewrite_href(f"../references/#ref-k{n}", section, ANCHORS, "") for n in range(50)]
+    out.append(pe.rewrite_href("https://www.example.com/a#b", section, ANCHORS, ""))
+    assert out[:2] == ["#references--ref-k0", "#references--ref-k1"] and out[-1] == "https://www.example.com/a#b"
+    assert joined == ["../references/"]
+
+
 def test_section_html_prefixes_ids_and_drops_web_only_parts(paper):
     html = ('<h2 id="a">A<a class="headerlink" href="#a">¶</a></h2><div class="cite-this">x</div>'
             '<p><label for="f">L</label><sup id="fnref:1"><a href="#fn:1">1</a></sup></p>')
@@ -240,6 +290,28 @@ def test_pdf_can_be_turned_off(fixture_site):
     assert not list(result.site_dir.rglob("*.pdf"))
     assert (result.site_dir / NOTE / "print" / "index.html").is_file()
     assert "Download PDF" not in result.html(NOTE)
+
+
+def test_each_edition_is_written_after_its_last_page_and_the_pages_let_go(fixture_site, monkeypatch):
+    """A note's edition is written as soon as its last page is rendered (not at the end of the build)
+    and its pages are not kept after that: the build holds one note's pages at a time."""
+    import inspect
+
+    written = []
+    real = print_edition.write_edition
+
+    def write_edition(build, note):
+        written.append((note, inspect.stack()[1].function, sorted(note.sections)))
+        return real(build, note)
+
+    monkeypatch.setattr(print_edition, "write_edition", write_edition)
+    result = fixture_site(as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"}),
+                          options={**series_options(), "publication": {"pdf": False}})
+    assert result.ok, result.text()
+    assert [(caller, pages) for _note, caller, pages in written] == [
+        ("on_page_context", [f"{NOTE}/chapter.md", f"{NOTE}/index.md", f"{NOTE}/references.md"])]
+    assert written[0][0].sections == {} and written[0][0].edition == result.site_dir / NOTE / "print" / "index.html"
+    assert "Chapter" in (result.site_dir / NOTE / "print" / "index.html").read_text(encoding="utf-8")
 
 
 def test_no_pdf_under_mkdocs_serve_unless_asked(fixture_site):
