@@ -9,7 +9,7 @@ upgrade of MkDocs is checked here):
   (``config.plugins.events``, which MkDocs fills anew for every build).
 - ``markdown_title``: the title MkDocs gives a page from its first heading, before the page is
   read (``Page.title`` is None until then).
-- ``links_of`` / ``url_context``: what the ``url`` template filter's output depends on of the
+- ``link_prefix`` / ``url_context``: what the ``url`` template filter's output depends on of the
   page being rendered (``mkdocs.utils.normalize_url``: a relative URL made relative to the
   page's folder by ``get_relative_url``, over ``_norm_parts``; an absolute one printed as it is;
   on a page-less template, 404.html, joined to ``base_url``), so that HTML made of links can be
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils import CountHandler, _get_norm_url, _norm_parts, get_markdown_title
@@ -62,28 +62,18 @@ def markdown_title(source: str) -> str | None:
 Prefix = tuple[str, ...]
 
 
-class Links(NamedTuple):
-    """What the ``url`` filter reads of a set of URLs: the leading folders every relative one
-    shares, as ``get_relative_url`` splits them (``_norm_parts``; None when none is relative: an
-    absolute URL, or one starting with ``/`` or ``#``, is printed as it is on every page), and
-    whether every relative one is just those folders (a single page's URL, say)."""
-
-    prefix: Prefix | None
-    exact: bool
-
-
-def links_of(urls: Iterable[str]) -> Links:
+def link_prefix(urls: Iterable[str]) -> Prefix | None:
+    """The leading folders that every relative URL of ``urls`` shares, as ``get_relative_url``
+    splits them (``_norm_parts``); None when none of them is relative (the ``url`` filter prints
+    an absolute URL, or one starting with ``/`` or ``#``, as it is on every page)."""
     prefix: Prefix | None = None
-    exact = True
     for url in urls:
         path, level = _get_norm_url(str(url))
         if level == -1:
             continue
         parts = tuple(_norm_parts(path))  # a copy: MkDocs keeps the list it returns (lru_cache)
-        if prefix is not None and parts != prefix:
-            exact = False
         prefix = parts if prefix is None else prefix[:_shared(prefix, parts)]
-    return Links(prefix, exact)
+    return prefix
 
 
 def _shared(one: list[str] | Prefix, other: list[str] | Prefix) -> int:
@@ -96,24 +86,25 @@ def _shared(one: list[str] | Prefix, other: list[str] | Prefix) -> int:
     return count
 
 
-def url_context(links: Links, page_url: str | None, base_url: str) -> tuple | None:
-    """What the ``url`` filter's output for each of a set of URLs (``links_of`` them) depends on
-    of the page being rendered (``page_url``: the page's URL; None on a template with no page,
-    such as 404.html, where relative URLs are joined to ``base_url``): two pages with the same
-    value get the same strings. None when it depends on more of the page's URL than that.
+def url_context(prefix: Prefix | None, page_url: str | None, base_url: str) -> tuple | None:
+    """What the ``url`` filter's output for any URL under ``prefix`` (``link_prefix`` of them)
+    depends on of the page being rendered (``page_url``: the page's URL; None on a template with
+    no page, such as 404.html, where relative URLs are joined to ``base_url``): two pages with
+    the same value get the same strings. None when the page's folder lies within ``prefix``:
+    then each URL's output depends on more of the page's URL than this says.
 
     Why it holds (``get_relative_url(url, page_url)``): the output is ``..`` once for each of
     the page folder's parts past the parts it shares with the URL, then the URL's own parts past
-    those. A URL under the prefix shares with a page's folder exactly the parts the folder
-    shares with the prefix, when the folder leaves the prefix before its end, or when the URL
-    is the prefix itself: so the folder's length and that count decide every such URL's output."""
-    if links.prefix is None:
+    those. A URL under ``prefix`` shares with a page's folder exactly the parts the folder shares
+    with ``prefix``, as long as the folder leaves ``prefix`` before its end: so the folder's
+    length and that count decide every such URL's output."""
+    if prefix is None:
         return ("absolute",)
     if page_url is None:
         return ("base", base_url)
     folder, _, name = page_url.rpartition("/")
     parts = _norm_parts(folder if "." in name else page_url)
-    shared = _shared(parts, links.prefix)
-    if shared == len(links.prefix) and not links.exact:
+    shared = _shared(parts, prefix)
+    if shared == len(prefix):
         return None
     return ("page", len(parts), shared)

@@ -2,8 +2,8 @@
 the package, so that a site needs only its docs, its .bib and mkdocs.yml.
 
 - Templates: each concern's ``templates/`` folder and ``briefing/theme/`` (Material overrides:
-  ``main.html``, ``404.html``, ``partials/search.html``, ``partials/nav-item.html``) go into
-  ``theme.dirs`` right after the site's own ``custom_dir``, so a site can still override any of them.
+  ``main.html``, ``404.html``, ``partials/search.html``) go into ``theme.dirs`` right after the
+  site's own ``custom_dir``, so a site can still override any of them.
 - Assets: added to the site's files (``on_files``) unless the site has a file of that name
   (the site's wins), and linked from every page (``extra_css``, ``extra_javascript``), before
   the site's own; ``FILES`` only from the pages that need them.
@@ -14,10 +14,10 @@ the package, so that a site needs only its docs, its .bib and mkdocs.yml.
   one folder per environment's settings (``finalize``, extensions...) and generator, since the
   compiled code depends on them. Compiling Material's and our templates was 0.47 s of the real
   site's 1.1 s build (issue 14).
-- The navigation drawn once (``draw_nav_once``): each item of Material's navigation that a page
-  does not stand in is drawn once for all the pages that get the same HTML
-  (``briefing.common.material_internals.NavItems``, called from ``partials/nav-item.html``): at
-  50 notes x 12 pages, Material's nav-item macro was most of the pages' rendering (issue 14).
+- The navigation drawn once (``draw_nav_once``): each top-level item of Material's navigation
+  that a page does not stand in is drawn once for all the pages that get the same HTML
+  (``briefing.common.material_internals.NavItems``, called from ``partials/nav.html``): at 50
+  notes x 12 pages, Material's nav-item macro was most of the pages' rendering (issue 14).
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def bytecode_cache(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Envi
 
 def draw_nav_once(env: jinja2.Environment) -> jinja2.Environment:
     """``env`` with a new ``NavItems`` (this build's: nothing drawn for an earlier build is
-    printed again) as the ``briefing_nav_item`` our ``partials/nav-item.html`` calls."""
+    printed again) as the ``briefing_nav_item`` our ``partials/nav.html`` calls."""
     env.globals["briefing_nav_item"] = NavItems().draw
     return env
 

@@ -1,7 +1,7 @@
 """Material's navigation drawn once for the pages that show it alike (issue 14):
-briefing/theme/partials/nav-item.html (Material 9.8.1's, but for the macro through which each
-item is drawn) and briefing.common.material_internals.NavItems, keyed by what the ``url``
-filter's output depends on of a page (briefing.common.mkdocs_internals.url_context). At 50 notes x 12 pages
+briefing/theme/partials/nav.html (Material 9.8.1's, but for the line that draws each top-level
+item) and briefing.common.material_internals.NavItems, keyed by what the ``url`` filter's output
+depends on of a page (briefing.common.mkdocs_internals.url_context). At 50 notes x 12 pages
 Material's nav-item macro was most of the pages' rendering; the HTML must stay Material's own."""
 
 from __future__ import annotations
@@ -18,47 +18,42 @@ from briefing.common.theme import PACKAGE
 
 from sitebuild import build, synthetic, write_config
 
-MATERIAL_PARTIALS = Path(material.__file__).parent / "templates" / "partials"
-OUR_NAV_ITEM = PACKAGE / "theme" / "partials" / "nav-item.html"
+MATERIAL_NAV = Path(material.__file__).parent / "templates" / "partials" / "nav.html"
+OUR_NAV = PACKAGE / "theme" / "partials" / "nav.html"
 LEADING_COMMENT = re.compile(r"\A\{#-.*?-#\}\n", re.S)
-MATERIAL_MACRO = "{% macro render(nav_item, path, level, parent) %}\n"
-OUR_MACROS = """{% macro render(nav_item, path, level, parent) -%}
-  {{ briefing_nav_item(draw_item, nav_item, path, level, parent, parent is defined and parent.active, page, \
-base_url) if briefing_nav_item is defined else draw_item(nav_item, path, level, parent) }}
-{%- endmacro %}
-{% macro draw_item(nav_item, path, level, parent) %}
-""".replace("\\\n", "")
+MATERIAL_LINE = "{{ item.render(nav_item, path, 1) }}"
+OUR_LINE = ("{{ briefing_nav_item(item.render, nav_item, path, 1, page, base_url) if briefing_nav_item is defined "
+            "else item.render(nav_item, path, 1) }}")
 
 
-def test_our_nav_item_html_is_material_s_but_for_the_macro_that_draws_each_item_through_ours():
+def test_our_nav_html_is_material_s_but_for_the_line_that_draws_each_item():
     """Fails when Material's partial changes under the copy (an upgrade): copy it anew then."""
-    material_nav = LEADING_COMMENT.sub("", (MATERIAL_PARTIALS / "nav-item.html").read_text(encoding="utf-8"), count=1)
-    ours = LEADING_COMMENT.sub("", OUR_NAV_ITEM.read_text(encoding="utf-8"), count=1)
-    assert material_nav.count(MATERIAL_MACRO) == 1
-    assert ours == material_nav.replace(MATERIAL_MACRO, OUR_MACROS)
-    assert material.__version__ in OUR_NAV_ITEM.read_text(encoding="utf-8").split("-#}")[0]
-    assert not (PACKAGE / "theme" / "partials" / "nav.html").exists()  # Material's own nav.html calls render
+    material_nav = LEADING_COMMENT.sub("", MATERIAL_NAV.read_text(encoding="utf-8"), count=1)
+    ours = LEADING_COMMENT.sub("", OUR_NAV.read_text(encoding="utf-8"), count=1)
+    assert material_nav.count(MATERIAL_LINE) == 1
+    assert ours == material_nav.replace(MATERIAL_LINE, OUR_LINE)
+    assert material.__version__ in OUR_NAV.read_text(encoding="utf-8").split("-#}")[0]
 
 
 def files_of(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
 
-def recording_draws(monkeypatch) -> list[tuple[str, int, str | None, bool]]:
-    """(the item's first link, its level, the page's URL or None, drawn by Material's macro) for
-    every item of the navigation drawn through NavItems."""
-    seen: list[tuple[str, int, str | None, bool]] = []
+def recording_draws(monkeypatch) -> list[tuple[str, str | None, bool]]:
+    """(the item's first link, the page's URL or None, drawn by Material's macro) for every
+    top-level item drawn through NavItems."""
+    seen: list[tuple[str, str | None, bool]] = []
     real = material_internals.NavItems.draw
 
-    def draw(self, draw_item, item, path, level, parent, parent_active, page, base_url):
+    def draw(self, render, item, path, level, page, base_url):
         drawn = []
 
-        def draw_item_(*args):
+        def render_(*args):
             drawn.append(True)
-            return draw_item(*args)
+            return render(*args)
 
-        html = real(self, draw_item_, item, path, level, parent, parent_active, page, base_url)
-        seen.append((material_internals.nav_urls(item)[0], level, None if page is None else page.url, bool(drawn)))
+        html = real(self, render_, item, path, level, page, base_url)
+        seen.append((material_internals.nav_urls(item)[0], None if page is None else page.url, bool(drawn)))
         return html
 
     monkeypatch.setattr(material_internals.NavItems, "draw", draw)
@@ -67,56 +62,40 @@ def recording_draws(monkeypatch) -> list[tuple[str, int, str | None, bool]]:
 
 def test_every_file_of_the_series_is_the_one_material_s_own_navigation_makes(synthetic_series, tmp_path, monkeypatch):
     """The fixture series (5 notes: the home page, note pages and chapters at two depths, the
-    author pages, the 404 page, the print editions) built again with Material's own
-    nav-item.html (a custom_dir, which comes before the generator's templates): the same bytes
-    in every file."""
+    author pages, the 404 page, the print editions) built again with Material's own nav.html
+    (a custom_dir, which comes before the generator's templates): the same bytes in every file."""
     root = synthetic_series.site_dir.parent
     custom = tmp_path / "material-nav"
     (custom / "partials").mkdir(parents=True)
-    (custom / "partials" / "nav-item.html").write_bytes((MATERIAL_PARTIALS / "nav-item.html").read_bytes())
+    (custom / "partials" / "nav.html").write_bytes(MATERIAL_NAV.read_bytes())
     config = synthetic.read_config(root / "mkdocs.yml")
     config["theme"]["custom_dir"] = str(custom)
     seen = recording_draws(monkeypatch)
     result = build(write_config(root / "mkdocs.material-nav.yml", config), tmp_path / "site")
     assert result.ok, result.text()
-    assert seen == []  # Material's nav-item.html drew every item itself
+    assert seen == []  # Material's nav.html drew every item itself
     ours, materials = files_of(synthetic_series.site_dir), files_of(tmp_path / "site")
     assert ours.keys() == materials.keys()
     assert "404.html" in ours and any(name.endswith("/print/index.html") for name in ours)
     assert [name for name in ours if ours[name] != materials[name]] == []
 
 
-def depth(url: str | None) -> int:
-    """A page's depth (the home page 0, a note's page 1, a chapter 2); -1 for no page (404.html)."""
-    return -1 if url is None else len(url.strip("/").split("/")) if url else 0
-
-
-def test_an_item_is_drawn_once_for_each_depth_of_page_and_printed_again_for_the_rest(tmp_path, monkeypatch):
+def test_an_other_note_is_drawn_once_for_each_depth_of_page_and_printed_again_for_the_rest(tmp_path, monkeypatch):
     seen = recording_draws(monkeypatch)
     result = build(synthetic.generate(tmp_path, 3, 3, entries=30, per_page=2), tmp_path / "site")
     assert result.ok, result.text()
     note = f"{synthetic.slug(0)}/"  # the first note's item: its first link is the note's own page
-    outside = [(url, drawn) for first, level, url, drawn in seen if first == note and level == 1
-               and not (url or "").startswith(note)]
-    inside = [(url, drawn) for first, level, url, drawn in seen if first == note and level == 1
-              and (url or "").startswith(note)]
+    outside = [(url, drawn) for first, url, drawn in seen if first == note and not (url or "").startswith(note)]
+    inside = [(url, drawn) for first, url, drawn in seen if first == note and (url or "").startswith(note)]
     # drawn by Material once for the 404 page (no page: links from the site's root) and once
     # for each depth of page outside the note (the home page 0, note pages 1, chapters 2)...
-    drawn_depths = [depth(url) for url, drawn in outside if drawn]
-    assert sorted(drawn_depths) == [-1, 0, 1, 2]
+    drawn_depths = [None if url is None else len(url.strip("/").split("/")) if url else 0
+                    for url, drawn in outside if drawn]
+    assert sorted(drawn_depths, key=lambda d: -1 if d is None else d) == [None, 0, 1, 2]
     # ...and printed again on every other page outside it (two other notes, the authors' pages)
     assert len(outside) - len(drawn_depths) >= 2 * 3
-    # on its own pages it is active: drawn for each of them; its pages under it are drawn for
-    # each depth and how much of the page's URL they share (the note's page, its chapters)
+    # on its own pages it is active: drawn for each of them
     assert inside and all(drawn for _, drawn in inside)
-    chapter = f"{note}chapter-01/"
-    under = [(url, drawn) for first, level, url, drawn in seen if first == chapter and level == 2]
-    assert len(under) == 4 and (chapter, True) in under  # on the note's 4 pages; active on its own
-    assert sorted(depth(url) for url, drawn in under if drawn and url != chapter) == [1, 2]
-    home = [(url, drawn) for first, level, url, drawn in seen if first == "" and level == 1]
-    assert ("", True) in home  # active on the home page
-    assert sorted(depth(url) for url, drawn in home if drawn and url != "") == [-1, 1, 2]
-    assert len(home) > 4 * len([drawn for _, drawn in home if drawn])
 
 
 def test_pages_given_the_same_context_get_the_same_links_from_the_url_filter():
@@ -127,16 +106,12 @@ def test_pages_given_the_same_context_get_the_same_links_from_the_url_filter():
         "nested": ["guide/ref/a/", "guide/ref/b.html", "guide/ref/"],
         "mixed": ["guide/ref/a/", "https://example.org/", "/absolute/", "#fragment", "../up/"],
         "outside": ["https://example.org/", "/absolute/"],
-        "a page": ["note-002/chapter-01/", "note-002/chapter-01/#top"],
-        "an .html page": ["guide/ref/b.html"],
-        "the home page": [""],
     }
     page_urls = ["", "index.html", "note-001/", "note-001/chapter-01/", "note-001/chapter-01.html", "guide/",
-                 "guide/other/", "guide/other.html", "guide/ref/a/", "other/deep/er/", "404.html", "a/b/c/d/",
-                 "note-002/", "note-002/chapter-01/", "note-002/chapter-05/", "note-002/chapter-01/sub/", "guide/ref/"]
+                 "guide/other/", "guide/other.html", "guide/ref/a/", "other/deep/er/", "404.html", "a/b/c/d/"]
     kept = 0
     for urls in groups.values():
-        prefix = mkdocs_internals.links_of(urls)
+        prefix = mkdocs_internals.link_prefix(urls)
         by_context: dict[tuple, list[str]] = {}
         for page_url in page_urls:
             context = mkdocs_internals.url_context(prefix, page_url, "")
@@ -153,13 +128,10 @@ def test_pages_given_the_same_context_get_the_same_links_from_the_url_filter():
 
 
 def test_the_prefix_is_the_links_shared_folders_and_does_not_change_mkdocs_own():
-    links = mkdocs_internals.links_of
-    assert links(["note-002/", "note-002/chapter-01/"]) == (("note-002",), False)
-    assert links(["note-002/chapter-01/", "#top"]) == (("note-002", "chapter-01"), True)
-    assert links(["https://example.org/"]) == (None, True)
-    assert links(["a/b/", "c/"]) == ((), False)
+    urls = ["note-002/", "note-002/chapter-01/"]
+    assert mkdocs_internals.link_prefix(urls) == ("note-002",)
+    assert mkdocs_internals.link_prefix(["https://example.org/"]) is None
+    assert mkdocs_internals.link_prefix(["a/b/", "c/"]) == ()
     assert normalize_url("note-002/chapter-01/", page=SimpleNamespace(url="x/")) == "../note-002/chapter-01/"
-    # a page inside the prefix: its links depend on more than its depth, unless each is the prefix
-    assert mkdocs_internals.url_context(links(["note-002/", "note-002/a/"]), "note-002/chapter-05/", "") is None
-    assert mkdocs_internals.url_context(links(["note-002/"]), "note-002/chapter-05/", "") == ("page", 2, 1)
-    assert mkdocs_internals.url_context(links([""]), "note-002/chapter-05/", "") == ("page", 2, 0)
+    # a page inside the prefix: its links depend on more than its depth
+    assert mkdocs_internals.url_context(("note-002",), "note-002/chapter-05/", "") is None
