@@ -27,7 +27,7 @@ calls the concern's pure functions.
 | nav | 100 | citations.render | read every page, number each note's notes from 1, start pandoc (one per note) |
 | nav | 0 | publication.contents, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
-| env | -200 | common.theme | compiled templates kept between builds (Jinja's bytecode cache), once the env's settings are final |
+| env | -200 | common.theme | compiled templates kept between builds (Jinja's bytecode cache), once the env's settings are final; the navigation's items drawn once for the pages that show them alike |
 | page_markdown | 100 | citations.render, links.internal, series.render | citations to placeholders; forget the last page's unparsable links; a note's meta (authors, abstract) before escaping marks it |
 | page_markdown | 0 | common.shortcodes | every shortcode (contents, cite-this, key-figure, at-a-glance, timeline, chart, notes, author-notes), after the citations are placeholders |
 | page_content | 0 | pictures.render | the mark each timeline event links to, at the start of its paragraph |
@@ -131,7 +131,7 @@ def _theme_files(files: Files, config: MkDocsConfig) -> Files:
 
 @event_priority(-200)  # after site_policy.escaping (-100) set finalize: the compiled code depends on it
 def _theme_env(env, config: MkDocsConfig, files: Files):
-    return theme.bytecode_cache(env, config)
+    return theme.draw_nav_once(theme.bytecode_cache(env, config))
 
 
 @event_priority(200)

@@ -14,6 +14,12 @@ upgrade of MkDocs is checked here):
   made with ``polling_interval=0.5`` that no option or API changes; each watched path is an
   emitter polling at the timeout the observer had when the path was scheduled (watchdog's
   ``_timeout`` of each).
+- ``link_prefix`` / ``url_context``: what the ``url`` template filter's output depends on of the
+  page being rendered (``mkdocs.utils.normalize_url``: a relative URL made relative to the
+  page's folder by ``get_relative_url``, over ``_norm_parts``; an absolute one printed as it is;
+  on a page-less template, 404.html, joined to ``base_url``), so that HTML made of links can be
+  drawn once for every page that gets the same strings (``briefing.common.material_internals``:
+  the navigation).
 
 Pure functions only: no MkDocs events here.
 """
@@ -21,10 +27,11 @@ Pure functions only: no MkDocs events here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.utils import CountHandler, get_markdown_title
+from mkdocs.utils import CountHandler, _get_norm_url, _norm_parts, get_markdown_title
 from mkdocs.utils.meta import get_data
 
 
@@ -64,3 +71,54 @@ def poll_every(server: Any, seconds: float) -> None:
     observer._timeout = seconds
     for emitter in observer.emitters:
         emitter._timeout = seconds
+
+
+Prefix = tuple[str, ...]
+
+
+def link_prefix(urls: Iterable[str]) -> Prefix | None:
+    """The leading folders that every relative URL of ``urls`` shares, as ``get_relative_url``
+    splits them (``_norm_parts``); None when none of them is relative (the ``url`` filter prints
+    an absolute URL, or one starting with ``/`` or ``#``, as it is on every page)."""
+    prefix: Prefix | None = None
+    for url in urls:
+        path, level = _get_norm_url(str(url))
+        if level == -1:
+            continue
+        parts = tuple(_norm_parts(path))  # a copy: MkDocs keeps the list it returns (lru_cache)
+        prefix = parts if prefix is None else prefix[:_shared(prefix, parts)]
+    return prefix
+
+
+def _shared(one: list[str] | Prefix, other: list[str] | Prefix) -> int:
+    """How many leading parts two split URLs have in common."""
+    count = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
+def url_context(prefix: Prefix | None, page_url: str | None, base_url: str) -> tuple | None:
+    """What the ``url`` filter's output for any URL under ``prefix`` (``link_prefix`` of them)
+    depends on of the page being rendered (``page_url``: the page's URL; None on a template with
+    no page, such as 404.html, where relative URLs are joined to ``base_url``): two pages with
+    the same value get the same strings. None when the page's folder lies within ``prefix``:
+    then each URL's output depends on more of the page's URL than this says.
+
+    Why it holds (``get_relative_url(url, page_url)``): the output is ``..`` once for each of
+    the page folder's parts past the parts it shares with the URL, then the URL's own parts past
+    those. A URL under ``prefix`` shares with a page's folder exactly the parts the folder shares
+    with ``prefix``, as long as the folder leaves ``prefix`` before its end: so the folder's
+    length and that count decide every such URL's output."""
+    if prefix is None:
+        return ("absolute",)
+    if page_url is None:
+        return ("base", base_url)
+    folder, _, name = page_url.rpartition("/")
+    parts = _norm_parts(folder if "." in name else page_url)
+    shared = _shared(parts, prefix)
+    if shared == len(prefix):
+        return None
+    return ("page", len(parts), shared)

@@ -14,6 +14,10 @@ the package, so that a site needs only its docs, its .bib and mkdocs.yml.
   one folder per environment's settings (``finalize``, extensions...) and generator, since the
   compiled code depends on them. Compiling Material's and our templates was 0.47 s of the real
   site's 1.1 s build (issue 14).
+- The navigation drawn once (``draw_nav_once``): each top-level item of Material's navigation
+  that a page does not stand in is drawn once for all the pages that get the same HTML
+  (``briefing.common.material_internals.NavItems``, called from ``partials/nav.html``): at 50
+  notes x 12 pages, Material's nav-item macro was most of the pages' rendering (issue 14).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import jinja2
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+
+from briefing.common.material_internals import NavItems
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Template folders, the first wins: the Material overrides, then each concern's partials.
@@ -140,6 +146,13 @@ def bytecode_cache(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Envi
     except OSError:
         return env  # a folder that cannot be written: compile as before
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return env
+
+
+def draw_nav_once(env: jinja2.Environment) -> jinja2.Environment:
+    """``env`` with a new ``NavItems`` (this build's: nothing drawn for an earlier build is
+    printed again) as the ``briefing_nav_item`` our ``partials/nav.html`` calls."""
+    env.globals["briefing_nav_item"] = NavItems().draw
     return env
 
 
