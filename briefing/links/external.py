@@ -808,7 +808,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (site_dir / "index.html").is_file():
         print(f"linkcheck: no built site in {site_dir}: run without --no-build", file=sys.stderr)
         return 2
-    names = page_names(get_files(config), config)
+    names = _sitelinks.page_names(get_files(config), config)
     sources = merge(
         collect_bib_urls(_bibtex_adapter.bib_files(config), config_dir),
         collect_page_urls(_sitelinks.scan_site(site_dir), config.site_url, names),
@@ -828,12 +828,3 @@ def main(argv: list[str] | None = None) -> int:
         f"in {run.seconds:.1f} s: {len(lines)} problem(s), {failing} dead or unreachable; report: {report}"
     )
     return 1 if failing else 2 if notices else 0
-
-
-def page_names(files, config) -> dict[str, str]:
-    """Site path of each built page -> its Markdown source, as shown in messages."""
-    docs = os.path.relpath(config.docs_dir, Path(config.config_file_path).parent)
-    return {
-        file.dest_uri: f"{docs}/{file.src_uri}" for file in files if file.is_documentation_page()
-    }
-

@@ -49,7 +49,6 @@ from briefing.build import of as build_of
 from briefing.citations import bibtex_adapter as _bibtex_adapter
 from briefing.common.log import logger
 from briefing.common.order import source_label
-from briefing.links import external as _linkcheck
 from briefing.links import scan as _sitelinks
 from briefing.links import written as _written
 from briefing.links.config import LinksConfig
@@ -101,7 +100,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.options = build_of(config).options.links
     try:
         if state.options.external != "off":
-            _linkcheck.report_path(state.options.report, _config_dir(config), Path(config.site_dir))
+            _external().report_path(state.options.report, _config_dir(config), Path(config.site_dir))
     except ValueError as error:
         raise ConfigurationError(f"{config.config_file_path}: {error}") from error
     return config
@@ -110,7 +109,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(-100)  # after every concern that adds files (the series' pages, downloads)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = build_of(config)
-    build.links.names = _linkcheck.page_names(files, config)
+    build.links.names = _sitelinks.page_names(files, config)
     build.links.written = _written.WrittenScans(with_policy=not build.serving,
                                                 base=_sitelinks.Base.from_site_url(config.site_url),
                                                 worker=build.worker)
@@ -204,6 +203,7 @@ def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
                    options: LinksConfig) -> None:
     base = _config_dir(config)
     bib_files = _bibtex_adapter.bib_files(config) if _bibtex_adapter.PLUGIN_NAME in config.plugins else []
+    _linkcheck = _external()
     sources = _linkcheck.merge(
         _linkcheck.collect_bib_urls(bib_files, base),
         _linkcheck.collect_page_urls(scans, config.site_url, build_of(config).links.names),
@@ -235,3 +235,11 @@ def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],
 
 def _config_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
+
+
+def _external():
+    """The external link check (``briefing.links.external``: asyncio, sockets, the report),
+    imported only by a build that checks external links (``external: cached|full``)."""
+    from briefing.links import external
+
+    return external

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import posixpath
 import re
 import sys
@@ -669,3 +670,11 @@ def _located(scan: HtmlScan, page: str, base: Base) -> Located:
     if where is not None and where.page == page and where.base == base and len(where.which) == len(scan.links):
         return where
     return locate_links(scan, page, base)
+
+
+def page_names(files, config) -> dict[str, str]:
+    """Site path of each built page -> its Markdown source, as shown in messages."""
+    docs = os.path.relpath(config.docs_dir, Path(config.config_file_path).parent)
+    return {
+        file.dest_uri: f"{docs}/{file.src_uri}" for file in files if file.is_documentation_page()
+    }
