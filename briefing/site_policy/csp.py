@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -104,11 +105,12 @@ def inline_hashes(html: str) -> tuple[set[str], set[str]]:
     return {sha256(body) for body in inline_scripts(html)}, {sha256(body) for body in inline_styles(html)}
 
 
-def site_policy(pages: dict[str, str]) -> str:
-    """The policy for a site whose pages (site path -> HTML) are given."""
+def site_policy(pages: Iterable[str]) -> str:
+    """The policy for a site whose pages' HTML is given (read one at a time when ``pages`` is
+    a generator)."""
     scripts: set[str] = set()
     styles: set[str] = set()
-    for html in pages.values():
+    for html in pages:
         page_scripts, page_styles = inline_hashes(html)
         scripts |= page_scripts
         styles |= page_styles
@@ -129,13 +131,7 @@ def apply(site_dir: Path) -> list[str]:
     copy of it without the old policy) was the peak of a series build: 80 MB above the rest at
     600 pages (issue 14); the second read comes from the page cache."""
     paths = {path.relative_to(site_dir).as_posix(): path for path in sorted(site_dir.rglob("*.html")) if path.is_file()}
-    scripts: set[str] = set()
-    styles: set[str] = set()
-    for path in paths.values():
-        page_scripts, page_styles = inline_hashes(_page(path))
-        scripts |= page_scripts
-        styles |= page_styles
-    content = policy(sorted(scripts), sorted(styles))
+    content = site_policy(_page(path) for path in paths.values())
     problems = []
     for name, path in paths.items():
         html = _page(path)
