@@ -53,7 +53,6 @@ def valid_toggles(output: str) -> str:
     return _TOGGLE.sub(r"\1", output)
 
 
-
 class NavItems:
     """Material's ``render`` macro of ``partials/nav-item.html`` for a top-level item of the
     navigation, its HTML kept and printed again on every page that would get the same.

@@ -46,6 +46,7 @@ DROP = " or ".join(["@class and (" + " or ".join(f"contains(concat(' ', normaliz
                                                  for name in DROP_CLASSES) + ")",
                     "@id='cite-this-note'", "self::script"])
 _BASE = "http://site.invalid/"  # resolves relative links; never fetched
+_HOST = urlsplit(_BASE).netloc
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 BREAK_BEFORE = "/.,-_?#%~=&"  # Chicago: a URL breaks before these (and after "//", "=", "&")
 BREAK_AFTER = "=&"
@@ -160,9 +161,7 @@ def _note_links_on_paper(root, paper) -> None:
     """A note's links to its full note and to the bibliography: on paper, a cross-reference to
     the full note in words (the bibliography's entries name the notes that cite them)."""
     for note in root.xpath(f".//li[@value][.//a[{_has_class('note-link')}]]"):
-        links = note.xpath(f".//a[{_has_class('note-link')}]")
-        if not links:
-            continue
+        links = note.xpath(f".//a[{_has_class('note-link')}]")  # one at least: the xpath above
         found = {int(m.group(1)): link.get("href") for link in links
                  if (m := NOTE_FRAGMENT.search(link.get("href", "")))}
         for part in _elements(paper.note_xref([{"number": n, "href": href} for n, href in found.items()])):
@@ -204,9 +203,6 @@ def rewrite_href(href: str, section: Section, anchors: dict[str, str], site_url:
             return f"#{anchor}--{fragment}" if fragment else f"#{anchor}"
     target = path + ("#" + fragment if fragment else "")
     return site_url + target if site_url else root + target
-
-
-_HOST = urlsplit(_BASE).netloc
 
 
 @lru_cache(maxsize=4096)
