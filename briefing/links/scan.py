@@ -409,19 +409,28 @@ def locate_links(scan: HtmlScan, page: str, base: Base) -> Located:
     which = array("i")
     refused: dict[int, str] = {}
     for number, link in enumerate(scan.links):
-        problem, elsewhere = _rules(link.url, link.fetch, link.tag, link.attr, base)
-        if problem or elsewhere:
-            if problem:
-                refused[number] = problem
-            which.append(REFUSED if problem else NOT_CHECKED)
-            continue
-        located = locate(link.url, page, base)
-        if not isinstance(located, Target):
-            refused[number] = f"broken link: {located[2]}"
+        placed = place(link, page, base)
+        if placed is None:
+            which.append(NOT_CHECKED)
+        elif isinstance(placed, str):
+            refused[number] = placed
             which.append(REFUSED)
-            continue
-        which.append(index.setdefault(located, len(index)))
+        else:
+            which.append(index.setdefault(placed, len(index)))
     return Located(page, base, tuple(index), which, refused)
+
+
+def place(link: Link, page: str, base: Base) -> Target | str | None:
+    """Where a link of ``page`` leads, from the link and its page alone: its Target; why it is
+    refused whatever the site holds (a rule it breaks, a path that leaves the site); or None, a
+    link checked elsewhere (mailto:, external: on demand, by the external check)."""
+    problem, elsewhere = _rules(link.url, link.fetch, link.tag, link.attr, base)
+    if problem:
+        return problem
+    if elsewhere:
+        return None
+    located = locate(link.url, page, base)
+    return located if isinstance(located, Target) else f"broken link: {located[2]}"
 
 
 def find(target: Target, tree: SiteTree) -> tuple[str | None, str]:
@@ -511,18 +520,12 @@ def check_link(link: Link, page: str, base: Base, site: Path | SiteTree, scans: 
                checked: TargetChecks | None = None) -> str:
     """Why a URL of ``page`` is refused or broken, or '' when it is fine or not checked here.
     ``checked``: the answers for the targets already checked (a whole site's check shares one)."""
-    url = link.url
-    problem, elsewhere = _rules(url, link.fetch, link.tag, link.attr, base)
-    if problem:
-        return problem
-    if elsewhere:
-        return ""  # mailto:, or external: checked on demand by _linkcheck
-    located = locate(url, page, base)
-    if not isinstance(located, Target):
-        return f"broken link: {located[2]}"
+    placed = place(link, page, base)
+    if not isinstance(placed, Target):
+        return placed or ""
     if checked is None:
         checked = TargetChecks(site if isinstance(site, SiteTree) else SiteTree(site), scans)
-    return checked.reason(located)
+    return checked.reason(placed)
 
 
 class TargetChecks:
