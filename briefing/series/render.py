@@ -176,7 +176,8 @@ def check_moved(build: Build, files: Files) -> None:
     """The moved addresses onto the build, what is wrong with them said; an old address of a PDF
     this build does not render is left out, and said once (info: the site has no PDF there)."""
     moved = dict(build.options.series.moved)
-    for old in [old for old, new in moved.items() if new in unrendered_pdfs(build)]:
+    unrendered = unrendered_pdfs(build)
+    for old in [old for old, new in moved.items() if new in unrendered]:
         log.info(f"briefing.series.moved: {old!r} (a PDF) is not written: this build renders no PDF "
                  "(briefing.publication.pdf: false, or mkdocs serve)")
         del moved[old]
