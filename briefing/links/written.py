@@ -31,11 +31,6 @@ def scan_written(html: str, with_policy: bool, page: str, base: Base) -> HtmlSca
     return scan
 
 
-def scan_file(path: str, with_policy: bool, page: str, base: Base) -> HtmlScan:
-    """scan_written for a file of the site, read where the scan runs."""
-    return scan_written(Path(path).read_text(encoding="utf-8", errors="replace"), with_policy, page, base)
-
-
 @dataclass
 class WrittenScans:
     """The scans of the pages this build wrote (site path -> scan, or its worker's future)."""
@@ -54,14 +49,15 @@ class WrittenScans:
 
     def add_files(self, site_dir: Path) -> None:
         """In the worker, the HTML files of ``site_dir`` no page scan covers (the print editions,
-        the moved addresses, the 404 page, pages an earlier build wrote), each read there and
-        scanned as the policy pass will write it: while that pass runs here."""
+        the moved addresses, the 404 page, pages an earlier build wrote), each scanned as the
+        policy pass will write it, while that pass runs here. Each is read here, before the pass:
+        read in the worker, a file could be caught half rewritten by it."""
         if not self.worker.background:
             return
         for page in html_files(site_dir):
             if page not in self.done and page not in self.pending:
-                self.pending[page] = self.worker.submit(scan_file, str(site_dir / page), self.with_policy, page,
-                                                        self.base)
+                html = (site_dir / page).read_text(encoding="utf-8", errors="replace")
+                self.pending[page] = self.worker.submit(scan_written, html, self.with_policy, page, self.base)
         self.worker.flush()
 
     def collect(self, site_dir: Path) -> dict[str, HtmlScan]:

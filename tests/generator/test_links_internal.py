@@ -357,6 +357,25 @@ def test_pages_are_scanned_as_written_with_the_lines_of_the_finished_files(fixtu
     assert any(link.url == "index.html#nowhere" for link in on_disk["other/index.html"].links)
 
 
+def test_the_files_no_page_scan_covers_are_read_before_the_policy_pass_rewrites_them(tmp_path):
+    """At series size the print editions, moved addresses and 404 page are scanned in the worker
+    while the policy pass rewrites every file in the build's process: each is read here, when it
+    is handed over, so the worker never reads a file the pass has half written (seen once: a
+    404.html scanned with no links)."""
+    from briefing.common.worker import Worker
+    from briefing.links import written
+
+    (tmp_path / "404.html").write_text('<a href="#top">top</a>\n', encoding="utf-8")
+    scans = written.WrittenScans(with_policy=False, base=sl.Base.from_site_url(None), worker=Worker(background=True))
+    try:
+        scans.add_files(tmp_path)
+        (tmp_path / "404.html").write_text("", encoding="utf-8")  # as the pass truncates it, before it writes
+        found = scans.collect(tmp_path)
+    finally:
+        scans.worker.stop()
+    assert [link.url for link in found["404.html"].links] == ["#top"]
+
+
 def test_a_scan_holds_each_repeated_url_once_in_compact_links():
     """A 600-page site's scans hold 133,000 links, most of them the navigation's, repeated
     (issue 14: 47 MB before, 24 MB with slots and one string for each repeated value)."""
