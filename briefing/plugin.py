@@ -15,7 +15,7 @@ calls the concern's pure functions.
 | config | 1000 | common.theme | templates in theme.dirs, assets linked: before anything renders |
 | config | 1000 | common.build_lock | one build of this folder at a time (a child of the build), before MkDocs cleans site_dir |
 | config | 100 | common.paths | snippets' base_path from mkdocs.yml's folder, before Markdown is set up |
-| config | 100 | citations.render | csl_file, .bib checks; take mkdocs-bibtex's Markdown rewriting out: before its on_config (0) |
+| config | 100 | citations.render | csl_file, .bib checks (each parse kept between builds, citations.bib_cache); take mkdocs-bibtex's Markdown rewriting out: before its on_config (0) |
 | config | 100 | publication.print_edition | say once that serve builds no PDF |
 | config | 100 | series.render | the series' record, site_name, nav: refused, deploy checks |
 | config | 0 | publication.meta, links.internal | copyright refused, a plain site's deploy check; link options and Markdown step |

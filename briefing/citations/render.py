@@ -51,6 +51,7 @@ from mkdocs.utils.meta import get_data
 import briefing
 from briefing.build import SITE, Build, NoteBuild
 from briefing.build import of as build_of
+from briefing.citations import bib_cache
 from briefing.citations import bibtex_adapter as adapter
 from briefing.citations import chicago as _chicago
 from briefing.citations import library as lib
@@ -99,22 +100,36 @@ def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
     )
 
 
-def check_bib_file(path: Path, keep: bool = False) -> tuple[dict[str, int], list[lib.BibProblem], object]:
+def check_bib_file(path: Path, keep: bool = False, cache: Path | None = None, used: set[str] | None = None,
+                   ) -> tuple[dict[str, int], list[lib.BibProblem], object]:
     """Parse one .bib file strictly. Returns each entry's line, the non-fatal problems and the
     parsed library; raises PluginError naming file and line for a malformed file or a
     duplicate key. A file whose bytes are those of its last parse kept (``keep``: under
-    `mkdocs serve`, ``_BIB_CACHE``) is not parsed again; a build keeps nothing after it ends."""
+    `mkdocs serve`, ``_BIB_CACHE``) is not parsed again; nor is one whose parse is kept in
+    ``cache`` (a folder of ``bib_cache``, between builds: its name added to ``used``)."""
     raw = path.read_bytes()
+    name = bib_cache.key(path, raw, briefing.CODE_DIGEST) if cache is not None else ""
+    if used is not None and name:
+        used.add(name)  # kept on disk by this build, whichever copy it reads
     kept = _BIB_CACHE.get(path)
     if kept is not None and kept[0] == raw:
+        if cache is not None and not (cache / f"{name}.json").is_file():
+            bib_cache.write(cache, name, kept[1][0], kept[1][2])
         return kept[1]
-    checked = _check_bib_bytes(path, raw)
+    parsed = bib_cache.read(cache, name) if cache is not None else None
+    if parsed is None:
+        parsed = _parse_bib_bytes(path, raw)
+        if cache is not None:
+            bib_cache.write(cache, name, *parsed)
+    lines, data = parsed
+    checked = lines, _bib_problems(path, lines, data), data
     if keep:
         _BIB_CACHE[path] = (raw, checked)  # a file that fails is parsed (and reported) again
     return checked
 
 
-def _check_bib_bytes(path: Path, raw: bytes) -> tuple[dict[str, int], list[lib.BibProblem], object]:
+def _parse_bib_bytes(path: Path, raw: bytes) -> tuple[dict[str, int], object]:
+    """Each entry's line and pybtex's parse, or PluginError for what makes the file unusable."""
     from pybtex.database import parse_string
     from pybtex.exceptions import PybtexError
     from pybtex.scanner import PybtexSyntaxError
@@ -140,14 +155,18 @@ def _check_bib_bytes(path: Path, raw: bytes) -> tuple[dict[str, int], list[lib.B
         ) from error
     except PybtexError as error:
         raise PluginError(f"{path}: {error}") from error
-    lines = {key: found[0] for key, found in where.items()}
+    return {key: found[0] for key, found in where.items()}, data
+
+
+def _bib_problems(path: Path, lines: dict[str, int], data) -> list[lib.BibProblem]:
+    """What a build reports of a parsed library (worked out on every build, kept parse or not)."""
     problems = lib.crossref_problems(path, data.entries, lines)
     for key, entry in data.entries.items():
         url = str(entry.fields.get("url", "")).strip()
         if url and not lib.is_http_url(url):
             problems.append(lib.BibProblem(path, lines.get(key.lower(), 1),
                                            f"entry {key!r} has url {url!r}: {lib.url_problem(url)}"))
-    return lines, problems, data
+    return problems
 
 
 @event_priority(PRIORITY)
@@ -156,13 +175,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     base = adapter.config_dir(config)
     csl = resolve_csl(adapter.csl_option(config), base, config.config_file_path)
     adapter.set_csl_file(config, csl)
-    parsed = {}
+    parsed, used = {}, set()
+    kept = cache_folder(config) / "bib"
     for path in adapter.bib_files(config):
-        lines, problems, parsed[path] = check_bib_file(path, keep=build_of(config).serving)
+        lines, problems, parsed[path] = check_bib_file(path, keep=build_of(config).serving, cache=kept, used=used)
         for key, line in lines.items():
             state.entry_where.setdefault(key, (path, line))
         for problem in problems:
             log.warning(str(problem))
+    bib_cache.prune(kept, used)
     adapter.share_parsed_library(config, parsed)
     adapter.leave_markdown_to_hooks(config)
     if adapter.inline_citations(config):
