@@ -87,7 +87,7 @@ def read(folder: Path, name: str):
 
 
 def write(folder: Path, name: str, lines: dict[str, int], data) -> None:
-    """Write atomically (``prune`` removes the parses no build uses now). A read-only checkout
+    """Write atomically (``library.prune_cache`` removes the parses no build uses now). A read-only checkout
     still builds: it parses again next time."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -101,12 +101,3 @@ def write(folder: Path, name: str, lines: dict[str, int], data) -> None:
     except OSError:
         pass
 
-
-def prune(folder: Path, keep: set[str]) -> None:
-    """Remove every kept parse but those named in ``keep`` (this build's .bib files)."""
-    try:
-        for old in folder.glob("*.json"):
-            if old.stem not in keep:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass

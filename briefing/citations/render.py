@@ -183,7 +183,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             state.entry_where.setdefault(key, (path, line))
         for problem in problems:
             log.warning(str(problem))
-    bib_cache.prune(kept, used)
+    lib.prune_cache(kept, {f"{name}.json" for name in used})
     adapter.share_parsed_library(config, parsed)
     adapter.leave_markdown_to_hooks(config)
     if adapter.inline_citations(config):
