@@ -14,8 +14,6 @@ on every build; only a file that passed every check is kept.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -87,17 +85,5 @@ def read(folder: Path, name: str):
 
 
 def write(folder: Path, name: str, lines: dict[str, int], data) -> None:
-    """Write atomically (``library.prune_cache`` removes the parses no build uses now). A read-only checkout
-    still builds: it parses again next time."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(dump(lines, data), out)
-            os.replace(temporary, folder / f"{name}.json")
-        finally:
-            Path(temporary).unlink(missing_ok=True)
-    except OSError:
-        pass
-
+    """Keep one parse (``library.prune_cache`` removes those no build uses now)."""
+    lib.write_json(folder, f"{name}.json", dump(lines, data))

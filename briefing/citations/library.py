@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 # --------------------------------------------------------------------------- citations
@@ -658,20 +659,24 @@ def read_cache(path: Path) -> Rendered | None:
 
 
 def write_cache(folder: Path, name: str, rendered: Rendered) -> None:
-    """Write atomically (a temporary file of its own, renamed into place): a build reading the
-    folder meanwhile finds a whole file or none (``prune_cache`` removes the results a build
-    no longer uses)."""
+    """Write one result (``prune_cache`` removes the results a build no longer uses)."""
+    write_json(folder, name, {"notes": rendered.notes, "bibliography": list(rendered.bibliography.items())})
+
+
+def write_json(folder: Path, name: str, document: Any) -> None:
+    """Write a cache file atomically (a temporary file of its own, renamed into place): a build
+    reading the folder meanwhile finds a whole file or none."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"notes": rendered.notes, "bibliography": list(rendered.bibliography.items())}, out)
+                json.dump(document, out)
             os.replace(temporary, folder / name)
         finally:
             Path(temporary).unlink(missing_ok=True)
     except OSError:
-        pass  # a read-only checkout still builds; it just renders again next time
+        pass  # a read-only checkout still builds; it just works it out again next time
 
 
 def prune_cache(folder: Path, keep: set[str]) -> None:

@@ -113,8 +113,9 @@ def check_bib_file(path: Path, keep: bool = False, cache: Path | None = None, us
         used.add(name)  # kept on disk by this build, whichever copy it reads
     kept = _BIB_CACHE.get(path)
     if kept is not None and kept[0] == raw:
-        if cache is not None and not (cache / f"{name}.json").is_file():
-            bib_cache.write(cache, name, kept[1][0], kept[1][2])
+        lines, _problems, data = kept[1]
+        if cache is not None and not (cache / f"{name}.json").is_file():  # removed since: kept again
+            bib_cache.write(cache, name, lines, data)
         return kept[1]
     parsed = bib_cache.read(cache, name) if cache is not None else None
     if parsed is None:
