@@ -31,6 +31,7 @@ from briefing.publication.record import Publication, slugify
 __all__ = ["Section"]
 
 PRINT_DIR = "print"  # a note's print edition: <note>/print/index.html
+PAPER_TEMPLATE = "partials/print-edition/paper.html"  # the on-paper wording, as macros
 PAGED_CSS = "paged.css"  # beside it: the rules for paged media only WeasyPrint reads
 ID_ATTRS = ("id",)
 IDREF_ATTRS = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "headers")
@@ -252,7 +253,7 @@ def section_html(section: Section, anchors: dict[str, str], site_url: str, paper
 
 def paper_macros(env):
     """The on-paper wording (``partials/print-edition/paper.html``) as callable macros."""
-    return env.get_template("partials/print-edition/paper.html").module
+    return env.get_template(PAPER_TEMPLATE).module
 
 
 def anchor(section: Section, folder: str) -> str:
@@ -266,14 +267,35 @@ def root_from(print_dir: str) -> str:
 
 
 def edition_html(sections: list[Section], pub: Publication, env, config, meta: list[dict[str, str]],
-                 links: dict[str, str], home: str | None = None) -> str:
+                 links: dict[str, str], home: str | None = None, kept=None, code_digest: str = "") -> str:
     """The whole note on one page. ``home``: src_uri of the note's own page (its title page);
-    ``links``: the note's downloads, relative to the edition."""
+    ``links``: the note's downloads, relative to the edition; ``kept``: a
+    ``section_cache.Kept`` (the sections an earlier build made from the same inputs, with the
+    generator's ``code_digest``), or None to make every section."""
     paper = paper_macros(env)
     print_dir = print_folder(pub.folder)
     anchors = {s.url: anchor(s, pub.folder) for s in sections}
+    shared = None
+    if kept is not None:
+        from briefing.publication import section_cache
+
+        shared = section_cache.inputs_key(code_digest, env.loader.get_source(env, PAPER_TEMPLATE)[0],
+                                          pub.site_url, print_dir, anchors)
+
+    def made(section: Section) -> str:
+        if shared is None:
+            return section_html(section, anchors, pub.site_url, paper, print_dir)
+        from briefing.publication import section_cache
+
+        key = section_cache.section_key(shared, section)
+        html = kept.get(key)
+        if html is None:
+            html = section_html(section, anchors, pub.site_url, paper, print_dir)
+            kept.put(key, html)
+        return html
+
     parts = [{"anchor": anchors[s.url], "title": s.title, "is_home": s.src_uri == home,
-              "html": Markup(section_html(s, anchors, pub.site_url, paper, print_dir))} for s in sections]
+              "html": Markup(made(s))} for s in sections]
     template = env.get_template("partials/print-edition/edition.html")
     return template.render(pub=pub, sections=parts, config=config, publication_meta=meta, url_html=url_html,
                            links=links, built=time.strftime("%Y-%m-%d", time.gmtime()))

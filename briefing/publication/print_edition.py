@@ -32,6 +32,7 @@ from briefing.publication import edition
 from briefing.publication import pdf as _pdf
 from briefing.publication import pdf_cache as _pdf_cache
 from briefing.publication import record as _publication
+from briefing.publication import section_cache as _section_cache
 from briefing.publication.meta import page_links
 
 log = logger("publication")
@@ -134,8 +135,12 @@ def write_edition(build: Build, note: NoteBuild) -> Path | None:
     meta = _publication.meta_tags(pub, page_title="Print edition", description=pub.title,
                                   page_url=pub.url + "print/" if pub.url else "", site_name=config.site_name,
                                   pdf_url=pdf_url)
+    kept = _section_cache.Kept(_section_cache.cache_dir(Path(config.config_file_path).resolve().parent),
+                               _section_cache.file_name(pub.folder))
     html = edition.edition_html(sections, pub, build.theme.env, config, meta,
-                                page_links(pub, path.removesuffix("index.html")), note.home)
+                                page_links(pub, path.removesuffix("index.html")), note.home,
+                                kept=kept, code_digest=briefing.CODE_DIGEST)
+    kept.save()
     target = Path(config.site_dir) / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")

@@ -6,6 +6,7 @@ running heads naming the section, the record's date in the metadata."""
 
 from __future__ import annotations
 
+import json
 import struct
 import subprocess
 import time
@@ -522,3 +523,113 @@ def test_a_reused_pdf_reports_what_it_refused_again(tmp_path):
     (site / "style.css").write_text("p{color:red}")
     assert pdf_cache.lookup(cache, "n.pdf", "k", site) is None
     assert pdf_cache.lookup(cache, "n.pdf", "other", site) is None
+
+
+# ----------------------------------------------------------------------------- the sections kept between builds
+def counting_sections(monkeypatch) -> list[str]:
+    """The real section_html, counting the pages (src_uri) it makes a section of."""
+    from briefing.publication import edition
+
+    calls: list[str] = []
+    real = edition.section_html
+
+    def section_html(section, *args, **kwargs):
+        calls.append(section.src_uri)
+        return real(section, *args, **kwargs)
+
+    monkeypatch.setattr(edition, "section_html", section_html)
+    return calls
+
+
+def test_each_print_edition_section_is_kept_and_made_again_only_when_its_page_changed(fixture_site, tmp_path,
+                                                                                   monkeypatch):
+    """Issue 14: a section of the print edition is kept in .cache/plugin/publication/sections/ by
+    its inputs; a build with nothing changed makes none and writes the same edition, a changed
+    page makes its own section again, and the note's file keeps only the sections in use."""
+    made = counting_sections(monkeypatch)
+    plain = {"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n",
+             "other.md": "# Other\n\nMore [text](chapter.md#chapter).\n"}
+    options = {**series_options(), "publication": {"pdf": False}}
+    first = fixture_site(as_note(plain), options=options)
+    assert first.ok, first.text()
+    edition_file = first.site_dir / NOTE / "print" / "index.html"
+    before = edition_file.read_text(encoding="utf-8")
+    assert sorted(made) == [f"{NOTE}/chapter.md", f"{NOTE}/index.md", f"{NOTE}/other.md", f"{NOTE}/references.md"]
+    (kept,) = (tmp_path / ".cache" / "plugin" / "publication" / "sections").glob("*.json")
+    assert len(json.loads(kept.read_text(encoding="utf-8"))["sections"]) == 4
+
+    made.clear()
+    again = fixture_site(as_note(plain), options=options)
+    assert again.ok, again.text()
+    assert made == [], "a build with nothing changed made print-edition sections again"
+    assert edition_file.read_text(encoding="utf-8") == before
+
+    made.clear()
+    changed = fixture_site(as_note({**plain, "chapter.md": "# Chapter\n\nOther words.\n"}), options=options)
+    assert changed.ok, changed.text()
+    assert made == [f"{NOTE}/chapter.md"]
+    after = edition_file.read_text(encoding="utf-8")
+    assert "Other words." in after and "Text." not in after
+    assert 'href="#chapter--chapter"' in after  # the kept section's link into the edition still holds
+    assert len(json.loads(kept.read_text(encoding="utf-8"))["sections"]) == 4  # the old chapter's went
+
+
+def test_a_print_edition_section_key_covers_every_input():
+    from briefing.build import Section
+    from briefing.publication import section_cache as sc
+
+    anchors = {"note/": "home", "note/chapter/": "chapter"}
+    shared = sc.inputs_key("code", "{% macro x() %}{% endmacro %}", "https://example.org/", "note/print", anchors)
+    section = Section("note/chapter.md", "note/chapter/", "Chapter", "<p>x</p>")
+    keys = {
+        sc.section_key(shared, section),
+        sc.section_key(shared, Section("note/chapter.md", "note/chapter/", "Chapter", "<p>y</p>")),
+        sc.section_key(shared, Section("note/chapter.md", "note/chapter-2/", "Chapter", "<p>x</p>")),
+        sc.section_key(shared, Section("note/other.md", "note/chapter/", "Chapter", "<p>x</p>")),
+        sc.section_key(shared, Section("note/chapter.md", "note/chapter/", "Chap", "<p>x</p>")),
+        *(sc.section_key(other, section) for other in (
+            sc.inputs_key("code2", "{% macro x() %}{% endmacro %}", "https://example.org/", "note/print", anchors),
+            sc.inputs_key("code", "{% macro y() %}{% endmacro %}", "https://example.org/", "note/print", anchors),
+            sc.inputs_key("code", "{% macro x() %}{% endmacro %}", "https://example.com/", "note/print", anchors),
+            sc.inputs_key("code", "{% macro x() %}{% endmacro %}", "https://example.org/", "other/print", anchors),
+            sc.inputs_key("code", "{% macro x() %}{% endmacro %}", "https://example.org/", "note/print",
+                          {**anchors, "note/new/": "new"}),
+        )),
+    }
+    assert len(keys) == 10
+    assert sc.section_key(shared, section) == sc.section_key(
+        sc.inputs_key("code", "{% macro x() %}{% endmacro %}", "https://example.org/", "note/print", dict(anchors)),
+        Section("note/chapter.md", "note/chapter/", "Chapter", "<p>x</p>"))
+
+
+@pytest.mark.parametrize("content", ["not json", '{"version": "sections-1", "sections": {"k": 1}}',
+                                     '{"version": "sections-0", "sections": {}}', '["sections"]'])
+def test_an_unreadable_kept_sections_file_is_ignored_and_written_again(fixture_site, tmp_path, monkeypatch, content):
+    made = counting_sections(monkeypatch)
+    pages = as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"})
+    options = {**series_options(), "publication": {"pdf": False}}
+    assert fixture_site(pages, options=options).ok
+    (kept,) = (tmp_path / ".cache" / "plugin" / "publication" / "sections").glob("*.json")
+    kept.write_text(content, encoding="utf-8")
+    made.clear()
+    result = fixture_site(pages, options=options)
+    assert result.ok, result.text()
+    assert len(made) == 3 and "Text." in (result.site_dir / NOTE / "print" / "index.html").read_text(encoding="utf-8")
+    assert len(json.loads(kept.read_text(encoding="utf-8"))["sections"]) == 3
+
+
+def test_a_kept_section_edited_to_hold_a_script_link_fails_the_strict_build(fixture_site, tmp_path):
+    """What is read from .cache/ reaches the site through the same policy as every page: the
+    print edition is scanned as written, so a javascript: link put into a kept section stops
+    the strict build, naming the edition."""
+    pages = as_note({"index.md": "# Home\n\n<!-- cite-this -->\n", "chapter.md": "# Chapter\n\nText.\n"})
+    options = {**series_options(), "publication": {"pdf": False}}
+    assert fixture_site(pages, options=options).ok
+    (kept,) = (tmp_path / ".cache" / "plugin" / "publication" / "sections").glob("*.json")
+    document = json.loads(kept.read_text(encoding="utf-8"))
+    document["sections"] = {key: html.replace("Text.", '<a href="javascript:alert(1)">Text.</a>')
+                            for key, html in document["sections"].items()}
+    kept.write_text(json.dumps(document), encoding="utf-8")
+    result = fixture_site(pages, options=options)
+    assert not result.ok
+    assert any("print/index.html" in m and "javascript:" in m for m in result.messages), result.text()
