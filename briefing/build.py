@@ -121,6 +121,7 @@ class Build:
     notes: dict[str, NoteBuild] = field(default_factory=dict)  # scope -> its state, SITE first
     citations: CitationsState = field(default_factory=CitationsState)
     links: LinksState = field(default_factory=LinksState)
+    markdown: Any = None  # briefing.common.markdown_cache.Kept: the conversions kept between builds (on_files)
     worker: Any = None  # briefing.common.worker.Worker: the build's one background process (on_files)
 
     def __post_init__(self):

@@ -23,13 +23,16 @@ calls the concern's pure functions.
 | files | 100 | series.render | every note's record and Publication, the pages the build makes, the nav, moved addresses: before what reads the notes |
 | files | 0 | common.theme, publication.meta, publication.robots, key_figures.render, pictures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file, then its timeline and charts files |
 | files | -100 | common.worker, links.internal | the build's one worker process (from 60 pages) and Material's search indexing in it; page names: after every file is added |
+| files | -1000 | common.markdown_cache | what every page's Markdown conversion depends on (every file of the site among it), once no concern adds files |
 | nav | 200 | common.order | each note's pages in reading order, before anything reads them |
 | nav | 100 | citations.render | read every page, number each note's notes from 1, start pandoc (one per note) |
 | nav | 0 | publication.contents, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
+| env | 0 | common.markdown_cache | every page converted: the conversions this build used kept for the next |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
 | env | -200 | common.theme | compiled templates kept between builds (Jinja's bytecode cache), once the env's settings are final; the navigation's items drawn once for the pages that show them alike |
 | page_markdown | 100 | citations.render, links.internal, series.render | citations to placeholders; forget the last page's unparsable links; a note's meta (authors, abstract) before escaping marks it |
 | page_markdown | 0 | common.shortcodes | every shortcode (contents, cite-this, key-figure, at-a-glance, timeline, chart, notes, author-notes), after the citations are placeholders |
+| page_markdown | -1000 | common.markdown_cache | the page's conversion put back when a build kept it from the same Markdown, files, settings and code; else converted and kept (after every concern's change to the Markdown) |
 | page_content | 0 | pictures.render | the mark each timeline event links to, at the start of its paragraph |
 | page_content | -100 | links.internal | after every other concern: take out what breaks the link policy, naming file and line |
 | page_context | 100 | citations.render, key_figures.render, pictures.render | notes in, short forms in, the notes the timeline and charts repeat: before the search plugin (0) indexes the page |
@@ -73,7 +76,7 @@ from briefing.build import of as build_of
 from briefing.citations import figures as figure_sources
 from briefing.citations import library as citation_library
 from briefing.citations import render as citations
-from briefing.common import build_lock, order, paths, serve, shortcodes, theme, worker
+from briefing.common import build_lock, markdown_cache, order, paths, serve, shortcodes, theme, worker
 from briefing.common.log import logger
 from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
@@ -90,7 +93,7 @@ shortcode_log = logger("shortcodes")
 
 # The concerns, in the order their events run at equal priority.
 CONCERNS = (build_lock, paths, citations, preview, series, contents, publication_meta, robots, print_edition, figure_sources,
-            worker, links, key_figures, pictures, escaping, csp)  # worker before links: the scans run in it  # pictures after key_figures: it reads the figures
+            worker, links, key_figures, pictures, escaping, csp, markdown_cache)  # worker before links: the scans run in it  # pictures after key_figures: it reads the figures
 
 # The shortcodes and who expands them (briefing.common.shortcodes): name -> handler(code, expansion, page, config).
 SHORTCODES: dict[str, Callable[..., str]] = {

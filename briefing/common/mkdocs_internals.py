@@ -21,6 +21,15 @@ upgrade of MkDocs is checked here):
   drawn once for every page that gets the same strings (``briefing.common.material_internals``:
   the navigation).
 
+- ``rendered`` / ``restore_rendered``: what ``Page.render`` (MkDocs' Markdown conversion of a
+  page) leaves on the page: ``content``, ``toc`` (from Python-Markdown's ``toc_tokens``, as
+  ``get_toc`` reads them), ``_title_from_render`` (the first heading, the page's title when the
+  nav and the front matter give none), ``present_anchor_ids`` and, unless MkDocs logs at
+  DEBUG, ``links_to_anchors`` (checked by ``validate_anchor_links`` after every page is
+  converted), so that a conversion can be kept as data and put back
+  (``briefing.common.markdown_cache``). ``Page.render`` is looked up on the page, so a page's
+  own ``render`` attribute (``install_render``) is what ``_populate_page`` calls.
+
 Pure functions only: no MkDocs events here.
 """
 
@@ -31,6 +40,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, _get_norm_url, _norm_parts, get_markdown_title
 from mkdocs.utils.meta import get_data
 
@@ -122,3 +132,68 @@ def url_context(prefix: Prefix | None, page_url: str | None, base_url: str) -> t
     if shared == len(prefix):
         return None
     return ("page", len(parts), shared)
+
+
+# ----------------------------------------------------------------------------- a page's conversion
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
+
+
+def _tokens(items) -> list[dict]:
+    return [{"name": item.title, "id": item.id, "level": item.level, "children": _tokens(item.children)}
+            for item in items]
+
+
+def rendered(page) -> dict[str, Any]:
+    """What ``Page.render`` left on ``page``, as JSON data."""
+    links = page.links_to_anchors
+    return {"content": page.content, "toc": _tokens(page.toc), "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links_to_anchors": None if links is None else {file.src_uri: dict(found) for file, found in links.items()}}
+
+
+def _valid_tokens(tokens: Any) -> bool:
+    return isinstance(tokens, list) and all(
+        isinstance(token, dict) and isinstance(token.get("name"), str) and isinstance(token.get("id"), str)
+        and isinstance(token.get("level"), int) and _valid_tokens(token.get("children")) for token in tokens)
+
+
+def restore_rendered(page, state: Any, files) -> bool:
+    """Put back on ``page`` what ``rendered`` took of a conversion; False (the page untouched)
+    for anything that is not what ``rendered`` writes, or links to files not in ``files``."""
+    if not (isinstance(state, dict) and isinstance(state.get("content"), str) and _valid_tokens(state.get("toc"))
+            and (state.get("title") is None or isinstance(state.get("title"), str))
+            and isinstance(state.get("anchors"), list) and all(isinstance(a, str) for a in state["anchors"])):
+        return False
+    links, restored = state.get("links_to_anchors"), None
+    if links is not None:
+        if not isinstance(links, dict):
+            return False
+        restored = {}
+        for src_uri, found in links.items():
+            file = files.get_file_from_path(src_uri) if isinstance(src_uri, str) else None
+            if file is None or not (isinstance(found, dict)
+                                    and all(isinstance(k, str) and isinstance(v, str) for k, v in found.items())):
+                return False
+            restored[file] = dict(found)
+    page.content = state["content"]
+    page.toc = get_toc(state["toc"])
+    page._title_from_render = state["title"]
+    page.present_anchor_ids = set(state["anchors"])
+    if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = restored
+    return True
+
+
+def install_render(page, render) -> None:
+    """Make ``render(config, files)`` what MkDocs calls to convert this one page (it removes
+    itself: ``uninstall_render``)."""
+    page.render = render
+
+
+def uninstall_render(page) -> None:
+    vars(page).pop("render", None)
+
+
+def convert(page, config, files) -> None:
+    """MkDocs' own conversion of the page."""
+    type(page).render(page, config, files)
