@@ -89,6 +89,8 @@ def _load(path: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     sections = document.get("sections") if isinstance(document, dict) and document.get("version") == VERSION else None
-    if not isinstance(sections, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sections.items()):
+    if not isinstance(sections, dict):
+        return {}
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in sections.items()):
         return {}
     return sections

@@ -81,8 +81,8 @@ def test_a_changed_snippet_converts_again(fixture_site, tmp_path, converted):
     includes = tmp_path / "includes"
     includes.mkdir()
     (includes / "abbreviations.md").write_text("*[TTP]: Tehrik-e-Taliban Pakistan\n", encoding="utf-8")
-    extensions = ["abbr", "attr_list", {"pymdownx.snippets": {"base_path": [str(includes)],
-                                                              "auto_append": ["abbreviations.md"], "check_paths": True}}]
+    snippets = {"base_path": [str(includes)], "auto_append": ["abbreviations.md"], "check_paths": True}
+    extensions = ["abbr", "attr_list", {"pymdownx.snippets": snippets}]
     pages = {"index.md": "# Home\n\nThe TTP.\n"}
     assert fixture_site(pages, markdown_extensions=extensions).ok
     converted.clear()
@@ -146,7 +146,8 @@ def test_what_a_conversion_depends_on_is_in_the_shared_key():
     files = Files([File("index.md", config.docs_dir, config.site_dir, True)])
     base, _ = markdown_cache.shared_key(config, files, "code")
     more = Files([*files, File("other.md", config.docs_dir, config.site_dir, True)])
-    keys = {base, markdown_cache.shared_key(config, files, "code2")[0], markdown_cache.shared_key(config, more, "code")[0]}
+    keys = {base, markdown_cache.shared_key(config, files, "code2")[0],
+            markdown_cache.shared_key(config, more, "code")[0]}
     config.mdx_configs["toc"] = {"permalink": False}
     keys.add(markdown_cache.shared_key(config, files, "code")[0])
     config.use_directory_urls = False
