@@ -48,6 +48,7 @@ calls the concern's pure functions.
 | post_build | -85 | links.internal (scan_files) | at series size the files no page scan covers (print editions, moved addresses) scanned in the worker, while the policy pass runs |
 | post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |
 | post_build | -100 | links.internal | check every link (and external ones on demand) before the PDFs: a broken link stops them |
+| post_build | -105 | common.worker | the scans and search entries kept between builds written (the worker's last job), once the check has every scan |
 | post_build | -110 | publication.print_edition (render_pdf) | each note's PDF, unless the strict build has already failed |
 | post_build | -120 | series.render (copy_moved_files) | moved files (the old PDF names) copied, after the PDFs |
 | post_build | -4000 | plugin | under serve: the build's warnings on every page (common.serve) |

@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -52,11 +52,12 @@ import briefing
 from briefing.build import of as build_of
 from briefing.citations import library as lib
 from briefing.common import mkdocs_internals
+from briefing.common.kept import Groups, group_of
 from briefing.common.log import logger
 
 log = logger("markdown")
 
-VERSION = "markdown-1"  # bump when what is kept changes
+VERSION = "markdown-2"  # bump when what is kept changes
 SNIPPETS = "pymdownx.snippets"
 # Extensions whose output depends on the Markdown, their options and their code only (MkDocs'
 # defaults and those of Python-Markdown and pymdown-extensions that read no file, clock or
@@ -76,15 +77,6 @@ CODE = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "Pygments
 
 def cache_dir(config_dir: Path) -> Path:
     return config_dir / ".cache" / "plugin" / "markdown"
-
-
-def group_of(src_uri: str) -> str:
-    """The top folder of docs/ a page is in ("" for a page at the top)."""
-    return src_uri.split("/", 1)[0] if "/" in src_uri else ""
-
-
-def file_name(group: str) -> str:
-    return f"{lib.cache_key(VERSION, group)[:32]}.json"
 
 
 def extension_name(extension: Any) -> str:
@@ -143,36 +135,11 @@ def shared_key(config: MkDocsConfig, files: Files, code_digest: str) -> tuple[st
 
 @dataclass
 class Kept:
-    """One build's kept conversions: those of earlier builds by folder, those used now."""
+    """One build's kept conversions (``kept.Groups``: one file a top folder of docs/) and the
+    digest they all share."""
 
-    folder: Path
+    groups: Groups
     shared: str
-    earlier: dict[str, dict[str, Any]] = field(default_factory=dict)  # group -> key -> conversion
-    used: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def get(self, group: str, key: str) -> Any:
-        if group not in self.earlier:
-            self.earlier[group] = _load(self.folder / file_name(group))
-        return self.earlier[group].get(key)
-
-    def use(self, group: str, key: str, conversion: dict[str, Any]) -> None:
-        self.used.setdefault(group, {})[key] = conversion
-
-    def save(self) -> None:
-        for group, conversions in self.used.items():
-            if conversions.keys() != self.earlier.get(group, {}).keys():
-                lib.write_json(self.folder, file_name(group), {"version": VERSION, "pages": conversions})
-        self.earlier.clear()
-        self.used.clear()
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    pages = document.get("pages") if isinstance(document, dict) and document.get("version") == VERSION else None
-    return pages if isinstance(pages, dict) else {}
 
 
 class _Records(logging.Handler):
@@ -192,9 +159,9 @@ def render(kept: Kept, build, page: Page, config: MkDocsConfig, files: Files) ->
     mkdocs_internals.uninstall_render(page)
     group = group_of(page.file.src_uri)
     key = lib.cache_key(kept.shared, page.file.src_uri, page.file.url, page.markdown or "")
-    earlier = kept.get(group, key)
+    earlier = kept.groups.get(group, key)
     if earlier is not None and mkdocs_internals.restore_rendered(page, earlier, files):
-        kept.use(group, key, earlier)
+        kept.groups.use(group, key, earlier)
         return
     records, root = _Records(), logging.getLogger()
     root.addHandler(records)
@@ -203,7 +170,7 @@ def render(kept: Kept, build, page: Page, config: MkDocsConfig, files: Files) ->
     finally:
         root.removeHandler(records)
     if not records.count and not build.links.unparsable:
-        kept.use(group, key, mkdocs_internals.rendered(page))
+        kept.groups.use(group, key, mkdocs_internals.rendered(page))
 
 
 @event_priority(-1000)  # after every concern that adds files (links.internal's names: -100)
@@ -214,7 +181,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         log.debug(f"no conversion kept between builds: {why}.")
         build.markdown = None
     else:
-        build.markdown = Kept(cache_dir(Path(config.config_file_path).resolve().parent), shared)
+        build.markdown = Kept(Groups(cache_dir(Path(config.config_file_path).resolve().parent), VERSION), shared)
     return files
 
 
@@ -229,5 +196,5 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_env(env, config: MkDocsConfig, files: Files):
     build = build_of(config)
     if build.markdown is not None:
-        build.markdown.save()
+        build.markdown.groups.save()
     return env

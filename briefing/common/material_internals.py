@@ -40,6 +40,8 @@ from typing import Any
 
 from material.plugins.search.plugin import SearchIndex, SearchPlugin
 
+from briefing.citations.library import cache_key as lib_cache_key
+from briefing.common import kept
 from briefing.common.mkdocs_internals import Prefix, link_prefix, url_context
 
 # mkdocs.yml settings Material prints (copyright is HTML by design: Material's docs say so).
@@ -168,8 +170,52 @@ def _toc_items(toc) -> list[TocItem]:
     return items
 
 
-def index_page(snapshot: PageSnapshot) -> list[dict]:
-    """A page's entries, as Material's ``SearchIndex`` makes them (in the worker process)."""
+# A page's entries are a pure function of what Material reads of it (the snapshot) and of
+# Material's code: they are kept between builds (briefing.common.kept) under the digest of both,
+# so a page whose content is what it was is not parsed again (at 600 pages, about 4 s of the
+# worker's 9 s). What is read back must be a list of entries (mappings with a location).
+SEARCH_VERSION = "search-entries-1"  # bump when what is kept changes
+
+# Where a build keeps the entries and the digest every page's entries share: (folder, shared).
+KeptEntries = tuple[str, str]
+
+
+def search_cache_dir(config_dir: Path) -> Path:
+    return config_dir / ".cache" / "plugin" / "search" / "entries"
+
+
+def search_shared_key(code_digest: str) -> str:
+    """What every page's kept entries depend on besides the page: Material's code (and whether
+    it segments Chinese with jieba) and the generator's."""
+    from importlib import metadata
+
+    from material.plugins.search import plugin as search_plugin
+
+    return lib_cache_key(SEARCH_VERSION, code_digest, f"mkdocs-material {metadata.version('mkdocs-material')}",
+                         f"jieba {getattr(search_plugin, 'jieba', None) is not None}")
+
+
+def index_page(snapshot: PageSnapshot, keep: KeptEntries | None = None) -> list[dict]:
+    """A page's entries, as Material's ``SearchIndex`` makes them (in the worker process); with
+    ``keep``, those made of the same snapshot by an earlier build, or new ones kept for the next."""
+    if keep is None:
+        return _index(snapshot)
+    try:
+        described = json.dumps([snapshot.content, [[item.id, item.url] for item in snapshot.toc], snapshot.url,
+                                snapshot.title, snapshot.meta], sort_keys=True)
+    except (TypeError, ValueError):  # meta that is not plain data: not kept
+        return _index(snapshot)
+    store = kept.opened(keep[0], SEARCH_VERSION)
+    group, key = kept.group_of(snapshot.url), lib_cache_key(keep[1], described)
+    entries = store.get(group, key)
+    if not (isinstance(entries, list)
+            and all(isinstance(entry, dict) and isinstance(entry.get("location"), str) for entry in entries)):
+        entries = _index(snapshot)
+    store.use(group, key, entries)
+    return entries
+
+
+def _index(snapshot: PageSnapshot) -> list[dict]:
     index = SearchIndex()
     SearchIndex.add_entry_from_context(index, snapshot)  # it reads content, toc, url, title, meta
     return index.entries
@@ -178,15 +224,22 @@ def index_page(snapshot: PageSnapshot) -> list[dict]:
 class WorkerSearchIndex(SearchIndex):
     """Material's search index, each page indexed in the worker (``submit``)."""
 
-    def __init__(self, submit: Callable[..., Any], **config):
+    def __init__(self, submit: Callable[..., Any], keep: KeptEntries | None = None, **config):
         super().__init__(**config)
         self.submit = submit
+        self.keep = keep
         self.pending: list[Any] = []  # one job a page (its result(): the entries), in page order
 
     def add_entry_from_context(self, page) -> None:
         if (page.meta.get("search") or {}).get("exclude"):
             return  # as Material: an excluded page sends nothing
-        self.pending.append(self.submit(index_page, PageSnapshot.of(page)))
+        self.pending.append(self.submit(index_page, PageSnapshot.of(page), self.keep))
+
+    def add_entries_made_elsewhere(self, page, job) -> None:
+        """The page's place in the index, its entries made by another process (the second
+        renderer of ``briefing.common.page_split``): ``job.result()`` gives them."""
+        if not (page.meta.get("search") or {}).get("exclude"):
+            self.pending.append(job)
 
     def resolve(self) -> None:
         """Every page's entries in ``entries``, in page order."""
@@ -199,13 +252,35 @@ class WorkerSearchIndex(SearchIndex):
         return super().generate_search_index(prev)
 
 
-def index_in_worker(plugins, submit: Callable[..., Any]) -> bool:
-    """Swap Material's search index (made by its ``on_config``) for a ``WorkerSearchIndex``;
-    False when the site has no Material search (or it is disabled)."""
+class EntriesHere(SearchIndex):
+    """Material's search index in a process that indexes its pages itself, each page's entries
+    kept between builds with ``keep`` (``index_page``) and by page (``by_page``), for a second
+    renderer to send back (``briefing.common.page_split``)."""
+
+    def __init__(self, keep: KeptEntries | None = None, **config):
+        super().__init__(**config)
+        self.keep = keep
+        self.by_page: dict[str, list[dict]] = {}
+
+    def add_entry_from_context(self, page) -> None:
+        if (page.meta.get("search") or {}).get("exclude"):
+            return
+        self.by_page[page.file.src_uri] = index_page(PageSnapshot.of(page), self.keep)
+
+
+def search_indexes(plugins) -> list[SearchPlugin]:
+    """The site's enabled Material search plugins (one, or none)."""
+    return [plugin for plugin in plugins.values() if isinstance(plugin, SearchPlugin) and plugin.config.enabled]
+
+
+def index_in_worker(plugins, submit: Callable[..., Any], keep: KeptEntries | None = None) -> bool:
+    """Swap Material's search index (made by its ``on_config``) for a ``WorkerSearchIndex``
+    (its entries kept between builds with ``keep``); False when the site has no Material search
+    (or it is disabled)."""
     swapped = False
     for plugin in plugins.values():
         index = getattr(plugin, "search_index", None)
         if isinstance(plugin, SearchPlugin) and plugin.config.enabled and type(index) is SearchIndex:
-            plugin.search_index = WorkerSearchIndex(submit, **index.config)
+            plugin.search_index = WorkerSearchIndex(submit, keep, **index.config)
             swapped = True
     return swapped

@@ -10,10 +10,17 @@ One process for both, not one each: the machine the series is built on has two c
 the build's own process keeps one. A small site does both in the build's process (starting
 the worker costs about 0.3 s of the other core: more than a small site's whole scan).
 
+What the worker works out is kept between builds where it is a pure function of its inputs
+(``briefing.common.kept``: the link scans, the search entries), in the process that works it
+out; each process writes what it kept at the end of the build.
+
 Events:
 - ``on_files`` (priority -100, after every concern that adds pages): the build's ``Worker``
   (a child of the build: stopped when it ends or fails), background from ``BACKGROUND_PAGES``
-  documentation pages; Material's search index made one that indexes in it.
+  documentation pages; Material's search index made one that indexes in it, its entries kept
+  between builds.
+- ``on_post_build`` (priority -105, after the link check has every scan, before the PDFs): the
+  worker's and this process's kept answers written for the next build.
 """
 
 from __future__ import annotations
@@ -22,14 +29,16 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 
+import briefing
 from briefing.build import of as build_of
-from briefing.common import material_internals
+from briefing.common import kept, material_internals
 from briefing.common.log import logger
 
 log = logger("worker")
@@ -142,8 +151,19 @@ class Worker:
 @event_priority(-100)  # after every concern that adds documentation pages (the series' own)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = build_of(config)
+    kept.forget()  # an earlier build in this process (mkdocs serve, tests) may have failed before writing
     pages = sum(1 for file in files if file.is_documentation_page())
     build.worker = build.own(Worker(background=pages >= BACKGROUND_PAGES))
     if build.worker.background:
-        material_internals.index_in_worker(config.plugins, build.worker.submit)
+        folder = material_internals.search_cache_dir(Path(config.config_file_path).resolve().parent)
+        material_internals.index_in_worker(config.plugins, build.worker.submit,
+                                           (str(folder), material_internals.search_shared_key(briefing.CODE_DIGEST)))
     return files
+
+
+@event_priority(-105)  # after the link check (-100), which waits for every scan; before the PDFs (-110)
+def on_post_build(config: MkDocsConfig) -> None:
+    build = build_of(config)
+    if build.worker is not None and build.worker.started:
+        build.worker.submit(kept.save_opened).result()  # the last job: every page's work is done
+    kept.save_opened()

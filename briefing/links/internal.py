@@ -44,6 +44,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+import briefing
 from briefing.build import LinksState
 from briefing.build import of as build_of
 from briefing.citations import bibtex_adapter as _bibtex_adapter
@@ -110,9 +111,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = build_of(config)
     build.links.names = _sitelinks.page_names(files, config)
+    shared, root = _written.shared_key(briefing.CODE_DIGEST), _config_dir(config)
     build.links.written = _written.WrittenScans(with_policy=not build.serving,
                                                 base=_sitelinks.Base.from_site_url(config.site_url),
-                                                worker=build.worker)
+                                                worker=build.worker,
+                                                keep=(str(_written.cache_dir(root)), shared),
+                                                keep_files=(str(_written.cache_dir(root, "files")), shared))
     return files
 
 

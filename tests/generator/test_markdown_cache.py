@@ -112,7 +112,7 @@ def test_a_kept_conversion_that_is_not_what_was_kept_is_converted_again(fixture_
     assert fixture_site(PAGES).ok
     for path in kept_files(tmp_path):
         document = json.loads(path.read_text(encoding="utf-8"))
-        document["pages"] = {key: edit(page) for key, page in document["pages"].items()}
+        document["answers"] = {key: edit(page) for key, page in document["answers"].items()}
         path.write_text(json.dumps(document), encoding="utf-8")
     converted.clear()
     result = fixture_site(PAGES)
@@ -127,7 +127,7 @@ def test_a_kept_conversion_edited_to_hold_a_script_link_is_checked_like_any_page
     assert fixture_site(PAGES).ok
     for path in kept_files(tmp_path):
         document = json.loads(path.read_text(encoding="utf-8"))
-        for page in document["pages"].values():
+        for page in document["answers"].values():
             page["content"] = page["content"].replace("<em>More</em>", '<a href="javascript:alert(1)">More</a>')
         path.write_text(json.dumps(document), encoding="utf-8")
     result = fixture_site(PAGES)
