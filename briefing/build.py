@@ -123,6 +123,7 @@ class Build:
     links: LinksState = field(default_factory=LinksState)
     markdown: Any = None  # briefing.common.markdown_cache.Kept: the conversions kept between builds (on_files)
     worker: Any = None  # briefing.common.worker.Worker: the build's one background process (on_files)
+    split: Any = None  # briefing.common.page_split.Split: the second renderer of the pages (on_env), or None
 
     def __post_init__(self):
         self.theme = ThemeEnv(self.config)

@@ -30,13 +30,22 @@ upgrade of MkDocs is checked here):
   (``briefing.common.markdown_cache``). ``Page.render`` is looked up on the page, so a page's
   own ``render`` attribute (``install_render``) is what ``_populate_page`` calls.
 
+- ``wrap_build_page``: ``mkdocs.commands.build.build`` renders each page by calling the module's
+  ``_build_page(page, config, doc_files, nav, env, dirty, excluded=...)``, looked up as a
+  module global at each call, after every ``on_env`` and the theme's templates, before
+  ``validate_anchor_links`` and ``on_post_build``; wrapping it lets a second process render a
+  share of the pages (``briefing.common.page_split``).
+- ``mkdocs_handlers`` / ``set_mkdocs_handlers``: the ``mkdocs`` logger's handlers (the console's
+  and, in strict mode, the ``CountHandler``); MkDocs' command line stops the logger's records
+  there (``propagate`` off), so a process that must hand its records to another swaps them.
+
 Pure functions only: no MkDocs events here.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -52,6 +61,38 @@ def warnings_counted() -> int | None:
         if isinstance(handler, CountHandler):
             return sum(count for _level, count in handler.get_counts())
     return None
+
+
+def mkdocs_handlers() -> list[logging.Handler]:
+    return list(logging.getLogger("mkdocs").handlers)
+
+
+def set_mkdocs_handlers(handlers: list[logging.Handler]) -> None:
+    """Make ``handlers`` the ``mkdocs`` logger's, in place of those it has."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    for handler in list(mkdocs_log.handlers):
+        mkdocs_log.removeHandler(handler)
+    for handler in handlers:
+        mkdocs_log.addHandler(handler)
+
+
+def wrap_build_page(wrapper) -> Callable[[], None]:
+    """Have MkDocs call ``wrapper(original, *args, **kwargs)`` for each page it renders, where
+    it called ``original(*args, **kwargs)``; the function that puts the original back."""
+    from mkdocs.commands import build as mkdocs_build
+
+    original = mkdocs_build._build_page
+
+    def build_page(*args, **kwargs):
+        return wrapper(original, *args, **kwargs)
+
+    mkdocs_build._build_page = build_page
+
+    def restore() -> None:
+        if mkdocs_build._build_page is build_page:
+            mkdocs_build._build_page = original
+
+    return restore
 
 
 def failed() -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.common import material_internals, worker
+from briefing.common import material_internals, page_split, worker
 
 from sitebuild import build, minimal_config, synthetic
 
@@ -36,6 +36,7 @@ def test_a_series_search_index_is_the_same_indexed_in_the_worker_or_in_process(t
     for the scans and the index; the index the same bytes as Material indexing in the build's
     process (as one build of `mkdocs serve` too)."""
     config = synthetic.generate(tmp_path, notes=6, pages=12, entries=120, per_page=4)
+    monkeypatch.setattr(page_split, "SPLIT_PAGES", 10**6)  # every page rendered here (test_page_split: both)
     names = submitted(monkeypatch)
     background = build(config, tmp_path / "worker", command=command)
     assert background.ok, background.text()
