@@ -116,7 +116,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                                                 base=_sitelinks.Base.from_site_url(config.site_url),
                                                 worker=build.worker,
                                                 keep=(str(_written.cache_dir(root)), shared),
-                                                keep_files=(str(_written.cache_dir(root, "files")), shared))
+                                                keep_files=(str(_written.cache_dir(root, "files")), shared),
+                                                keep_editions=(str(_written.cache_dir(root, "editions")), shared),
+                                                summaries=build.worker.background)
     return files
 
 
@@ -152,7 +154,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return output
 
 
-def _links_to(path: str, scan: _sitelinks.HtmlScan) -> bool:
+def _links_to(path: str, scan: _sitelinks.HtmlScan | _sitelinks.ScanSummary) -> bool:
+    if isinstance(scan, _sitelinks.ScanSummary):
+        return any(target.path == path for target in scan.targets)
     return any(link.url.split("#", 1)[0].split("?", 1)[0].endswith(path) for link in scan.links)
 
 
@@ -200,7 +204,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             log.info(f"links to {pdf} not checked: the PDF edition is not rendered in this build (this strict build "
                      "has already failed; see the warnings above).")
     if state.options is not None and state.options.external != "off":
-        check_external(config, scans, state.options)
+        check_external(config, _sitelinks.whole_scans(site_dir, scans), state.options)
 
 
 def check_external(config: MkDocsConfig, scans: dict[str, _sitelinks.HtmlScan],

@@ -146,6 +146,8 @@ def write_edition(build: Build, note: NoteBuild) -> Path | None:
     target.write_text(html, encoding="utf-8")
     paged = build.theme.template(f"partials/print-edition/{PAGED_CSS}").render()
     (target.parent / PAGED_CSS).write_text(paged, encoding="utf-8")
+    if build.links.written is not None:  # the link check's scan of it, made now (links.written)
+        build.links.written.add_edition(path, target)
     return target
 
 

@@ -39,84 +39,89 @@ def no_open_stores():
     kept.forget()
 
 
-def test_a_scan_read_back_is_the_scan():
+def test_a_summary_read_back_is_the_summary():
     base = sl.Base.from_site_url("https://example.org/")
     scan = written.scan_written(HTML, True, "a/index.html", base)
-    assert scan.links and scan.duplicate_ids and scan.inline and scan.scripts and scan.located.refused
-    data = json.loads(json.dumps(written.scan_data(scan)))
-    back = written.scan_from_data(data, "a/index.html", base)
-    assert back == scan  # links, ids, duplicate ids, handlers, scripts
-    assert back.located == scan.located  # where each link leads, the refused ones with why
+    assert scan.links and scan.duplicate_ids and scan.inline and scan.located.refused
+    summary = sl.summarize(scan, "a/index.html", base)
+    assert summary.flagged and summary.ids == scan.ids and summary.targets == scan.located.targets
+    assert summary.links == len(scan.links)
+    data = json.loads(json.dumps(written.summary_data(summary)))
+    assert written.summary_from_data(data) == summary
 
 
 @pytest.mark.parametrize("edit", [
-    lambda d: "not a scan",
-    lambda d: {**d, "links": [[1, "a", "href", 1, "", False]]},
-    lambda d: {**d, "links": d["links"][:-1]},  # a link fewer than the located ones
-    lambda d: {**d, "which": [len(d["targets"])] * len(d["which"])},  # a target that is not there
+    lambda d: "not a summary",
     lambda d: {**d, "ids": "dup"},
-    lambda d: {**d, "duplicate_ids": {"dup": ["3"]}},
-    lambda d: {**d, "refused": [["0", "why"]]},
-    lambda d: {key: value for key, value in d.items() if key != "inline"},
+    lambda d: {**d, "ids": [1]},
+    lambda d: {**d, "targets": [["a", "no", ""]]},
+    lambda d: {**d, "targets": [["a", False]]},
+    lambda d: {**d, "flagged": 1},
+    lambda d: {**d, "links": len(d["targets"]) - 1},  # fewer links than the targets they lead to
+    lambda d: {key: value for key, value in d.items() if key != "links"},
 ])
-def test_a_kept_scan_that_is_not_what_was_kept_is_refused(edit):
+def test_a_kept_summary_that_is_not_what_was_kept_is_refused(edit):
     base = sl.Base.from_site_url(None)
-    data = written.scan_data(written.scan_written(HTML, False, "a/index.html", base))
-    assert written.scan_from_data(data, "a/index.html", base) is not None
-    assert written.scan_from_data(edit(data), "a/index.html", base) is None
+    data = written.summary_data(sl.summarize(written.scan_written(HTML, False, "a/index.html", base), "a/index.html",
+                                             base))
+    assert written.summary_from_data(data) is not None
+    assert written.summary_from_data(edit(data)) is None
 
 
 def test_the_same_bytes_are_scanned_once_and_other_bytes_again(tmp_path, monkeypatch):
     scanned: list[str] = []
-    real = written._scan
-    monkeypatch.setattr(written, "_scan", lambda html, *rest: scanned.append(html) or real(html, *rest))
+    real = written.scan_written
+    monkeypatch.setattr(written, "scan_written", lambda html, *rest: scanned.append(html) or real(html, *rest))
     keep = (str(tmp_path), "shared")
     base = sl.Base.from_site_url(None)
-    first = written.scan_written(HTML, False, "a/index.html", base, keep)
+    first = written.summary_written(HTML, False, "a/index.html", base, keep)
     assert kept.save_opened() == 1 and len(list(tmp_path.glob("*.json"))) == 1
-    assert written.scan_written(HTML, False, "a/index.html", base, keep) == first
+    assert written.summary_written(HTML, False, "a/index.html", base, keep) == first
     assert len(scanned) == 1, "the same bytes scanned again"
-    written.scan_written(HTML.replace("a/#x", "b/#x"), False, "a/index.html", base, keep)
-    written.scan_written(HTML, True, "a/index.html", base, keep)  # with the policy line: other lines
-    written.scan_written(HTML, False, "b/index.html", base, keep)  # another page: links lead elsewhere
-    written.scan_written(HTML, False, "a/index.html", base, (str(tmp_path), "other code"))
+    written.summary_written(HTML.replace("a/#x", "b/#x"), False, "a/index.html", base, keep)
+    written.summary_written(HTML, True, "a/index.html", base, keep)  # with the policy line: another file
+    written.summary_written(HTML, False, "b/index.html", base, keep)  # another page: links lead elsewhere
+    written.summary_written(HTML, False, "a/index.html", base, (str(tmp_path), "other code"))
     assert len(scanned) == 5
 
 
-def test_a_site_built_again_scans_no_page_and_still_checks_every_link(fixture_site, tmp_path, monkeypatch):
-    """The second build reads every page's scan back; a broken link in raw HTML fails both
-    builds (the check runs on what is read back), naming the page."""
-    scanned: list[str] = []
-    real = written._scan
-    monkeypatch.setattr(written, "_scan", lambda html, with_policy, page, base:
-                        scanned.append(page) or real(html, with_policy, page, base))
-    pages = {**PAGES, "other.md": '# Other\n\n<a href="chapter/#no-such-part">broken</a>\n'}
-    first = fixture_site(pages)
-    assert not first.ok
-    assert any("no-such-part" in message and "other.md" in message for message in first.messages), first.text()
-    assert "other/index.html" in scanned and scans_kept(tmp_path)
-    scanned.clear()
-    (tmp_path / "site").rename(tmp_path / "first")
-    again = fixture_site(pages)
-    assert "other/index.html" not in scanned and "chapter/index.html" not in scanned
-    assert not again.ok
-    assert any("no-such-part" in message and "other.md" in message for message in again.messages), again.text()
+def test_the_check_of_summarised_pages_reads_a_page_again_only_to_report_it(tmp_path, monkeypatch):
+    """A summarised page is read again from the site, whole, for the lines of what is wrong on
+    it; a page with nothing to report is not."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text('<p id="top">x</p>\n<a href="a/#there">a</a>\n', encoding="utf-8")
+    (site / "a" / "index.html").write_text('<h1 id="here">A</h1>\n\n<a href="../#top">home</a>\n',
+                                           encoding="utf-8")
+    base = sl.Base.from_site_url(None)
+    summaries = {page: sl.summarize(sl.scan_html((site / page).read_text(encoding="utf-8")), page, base)
+                 for page in ("a/index.html", "index.html")}
+    read: list[str] = []
+    real = sl.scan_html
+    monkeypatch.setattr(sl, "scan_html", lambda text, *rest: read.append(text) or real(text, *rest))
+    check = sl.check_whole_site(site, None, summaries)
+    assert [(p.page, p.link, p.line) for p in check.problems] == [("index.html", "a/#there", 2)]
+    assert check.links == 2 and len(read) == 1 and "a/#there" in read[0]
 
 
-def test_a_tampered_scan_is_made_again_and_the_site_checked_as_ever(fixture_site, tmp_path, monkeypatch):
-    assert fixture_site(PAGES).ok
-    for path in scans_kept(tmp_path):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        document["answers"] = {key: {**scan, "links": "none"} for key, scan in document["answers"].items()}
-        path.write_text(json.dumps(document), encoding="utf-8")
-    scanned: list[str] = []
-    real = written._scan
-    monkeypatch.setattr(written, "_scan", lambda html, with_policy, page, base:
-                        scanned.append(page) or real(html, with_policy, page, base))
-    (tmp_path / "site").rename(tmp_path / "first")
-    result = fixture_site(PAGES)
-    assert result.ok, result.text()
-    assert {"index.html", "chapter/index.html", "other/index.html"} <= set(scanned)
+def test_a_series_built_again_checks_every_link_on_the_kept_summaries(fixture_site, tmp_path, monkeypatch):
+    """At series size (the worker) a broken link in raw HTML fails every build, read back or
+    not, naming the page and its line; a tampered summary is made again."""
+    monkeypatch.setattr(worker, "BACKGROUND_PAGES", 0)
+    pages = {**PAGES, "other.md": '# Other\n\n<a href="../chapter/#no-such-part">broken</a>\n'}
+    for build in ("first", "again", "tampered"):
+        if build == "tampered":
+            for path in scans_kept(tmp_path):
+                document = json.loads(path.read_text(encoding="utf-8"))
+                answers = document["answers"]
+                document["answers"] = {key: {**summary, "links": "none"} for key, summary in answers.items()}
+                path.write_text(json.dumps(document), encoding="utf-8")
+        result = fixture_site(pages)
+        assert not result.ok
+        assert any("no-such-part" in message and "other.md" in message and "line" in message
+                   for message in result.messages), (build, result.text())
+        assert scans_kept(tmp_path), "the worker kept no summaries"
+        (tmp_path / "site").rename(tmp_path / build)
 
 
 def test_search_entries_are_made_once_for_the_same_page(tmp_path, monkeypatch):

@@ -340,6 +340,7 @@ def test_pages_are_scanned_as_written_with_the_lines_of_the_finished_files(fixtu
     def spy(self, site_dir):
         seen["written"] = set(self.done) | set(self.pending)
         seen["background"] = self.worker.started
+        seen["base"] = self.base
         seen["scans"] = collect(self, site_dir)
         return seen["scans"]
 
@@ -351,10 +352,15 @@ def test_pages_are_scanned_as_written_with_the_lines_of_the_finished_files(fixtu
     assert seen["background"] is background
     assert {"index.html", "other/index.html"} <= seen["written"]
     on_disk = sl.scan_site(result.site_dir)
-    assert seen["scans"] == on_disk
-    for page, scan in seen["scans"].items():  # each page's links located where it was scanned
-        assert scan.located == sl.locate_links(on_disk[page], page, scan.located.base), page
+    base = seen["base"]
+    if background:  # at series size each page comes back summarised, its links located in the worker
+        assert seen["scans"] == {page: sl.summarize(scan, page, base) for page, scan in on_disk.items()}
+    else:
+        assert seen["scans"] == on_disk
+        for page, scan in seen["scans"].items():  # each page's links located where it was scanned
+            assert scan.located == sl.locate_links(on_disk[page], page, scan.located.base), page
     assert any(link.url == "index.html#nowhere" for link in on_disk["other/index.html"].links)
+    assert "other/index.html, line " in result.text()  # the line of the file, read again to report it
 
 
 def test_the_files_no_page_scan_covers_are_read_before_the_policy_pass_rewrites_them(tmp_path):
@@ -374,6 +380,29 @@ def test_the_files_no_page_scan_covers_are_read_before_the_policy_pass_rewrites_
     finally:
         scans.worker.stop()
     assert [link.url for link in found["404.html"].links] == ["#top"]
+
+
+def test_every_print_edition_is_read_by_the_worker_before_the_policy_pass_rewrites_it(tmp_path):
+    """At series size a print edition is summarised in the worker from its file, as it is written
+    (the build's process never holds it again); the files' hand-over (before the policy pass)
+    waits until the worker has read every one of them."""
+    from briefing.common.worker import Worker
+    from briefing.links import written
+
+    edition = tmp_path / "note" / "print" / "index.html"
+    edition.parent.mkdir(parents=True)
+    edition.write_text('<h1 id="t">T</h1>\n<a href="#t">t</a>\n', encoding="utf-8")
+    scans = written.WrittenScans(with_policy=False, base=sl.Base.from_site_url(None), worker=Worker(background=True),
+                                 summaries=True)
+    try:
+        scans.add_edition("note/print/index.html", edition)
+        scans.add_files(tmp_path)
+        edition.write_text("", encoding="utf-8")  # as the pass truncates it, before it writes
+        found = scans.collect(tmp_path)
+    finally:
+        scans.worker.stop()
+    assert found["note/print/index.html"] == sl.ScanSummary(frozenset({"t"}), (sl.Target("note/print/index.html",
+                                                                                        False, "t"),), False, 1)
 
 
 def test_a_scan_holds_each_repeated_url_once_in_compact_links():

@@ -41,10 +41,11 @@ def test_a_series_search_index_is_the_same_indexed_in_the_worker_or_in_process(t
     background = build(config, tmp_path / "worker", command=command)
     assert background.ok, background.text()
     pages = 6 * 12 + 1  # the notes' pages and the series' home (and its author pages)
-    assert names.count("index_page") >= pages and names.count("scan_written") >= pages
-    # the print editions, the moved addresses and the 404 page scanned there too (read here);
-    # last, what it kept for the next build written
-    assert set(names) == {"index_page", "scan_written", "save_opened"} and names[-1] == "save_opened"
+    assert names.count("index_page") >= pages and names.count("summary_written") >= pages
+    # the print editions (read there, as written), the moved addresses and the 404 page (read
+    # here) summarised there too; last, what it kept for the next build written
+    assert set(names) == {"index_page", "summary_written", "summary_of_file", "save_opened"}
+    assert names.count("summary_of_file") == 6 and names[-1] == "save_opened"
     sent = worker.Worker.submit.worker
     assert sent.submitted == len(names) and sent.sent <= len(names) // worker.BATCH + 3  # in batches
     names.clear()
