@@ -2,7 +2,9 @@
 
 Every build is a whole ``mkdocs build --strict`` process (the command ``make build`` runs),
 timed from start to exit, its peak memory the maximum resident set size of the process and of
-the children it waited for (pandoc), from ``os.wait4``. Medians of ``--runs`` builds. The
+the children it waited for (pandoc, the worker, the second renderer), from ``os.wait4``. Medians
+of ``--runs`` builds, stock's and ours taken in pairs (stock, then ours), and the median of the
+pairs' ratios: the machine's speed drifts over minutes. The
 baseline, "stock", is stock Material on the same docs (``series.stock``: the theme with the
 same settings, its search plugin, the same Markdown extensions; no generator, no bibtex
 plugin), built the same way: its whole navigation on every page (Material's default, as issue 14
@@ -76,11 +78,6 @@ def build_once(config_file: Path) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, log)
 
 
-def median_build(config_file: Path, runs: int) -> tuple[float, float, list[Run]]:
-    done = [build_once(config_file) for _ in range(runs)]
-    return statistics.median(r.seconds for r in done), statistics.median(r.peak_mb for r in done), done
-
-
 def link_check_seconds(log: str) -> float | None:
     match = LINK_CHECK_RE.search(log)
     return float(match["seconds"]) if match else None
@@ -97,14 +94,19 @@ def emit(row: dict) -> dict:
 
 
 def compare(label: str, ours: Path, stock: Path, runs: int, warm: bool = True, notes: int | None = None) -> dict:
-    """Stock, then ours (after one build that warms the citation cache, if ``warm``); with
-    ``notes``, the seconds a note too."""
-    base_s, base_mb, _ = median_build(stock, runs)
+    """Stock and ours in pairs, one after the other (after one build of ours that fills its
+    caches, if ``warm``), so that a machine whose speed drifts over minutes slows both alike;
+    medians of each, and the median of the pairs' ratios; with ``notes``, the seconds a note too."""
     first = build_once(ours) if warm else None
-    our_s, our_mb, done = median_build(ours, runs)
+    pairs = [(build_once(stock), build_once(ours)) for _ in range(runs)]
+    base, done = [p[0] for p in pairs], [p[1] for p in pairs]
+    base_s, base_mb = statistics.median(r.seconds for r in base), statistics.median(r.peak_mb for r in base)
+    our_s, our_mb = statistics.median(r.seconds for r in done), statistics.median(r.peak_mb for r in done)
     checks = [s for r in done if (s := link_check_seconds(r.log)) is not None]
     row = {"case": label, "runs": runs, "stock_s": round(base_s, 2), "ours_s": round(our_s, 2),
-           "ratio": round(our_s / base_s, 3), "stock_peak_mb": round(base_mb), "ours_peak_mb": round(our_mb),
+           "ratio": round(our_s / base_s, 3),
+           "pair_ratio": round(statistics.median(o.seconds / b.seconds for b, o in pairs), 3),
+           "stock_peak_mb": round(base_mb), "ours_peak_mb": round(our_mb),
            "memory_ratio": round(our_mb / base_mb, 2)}
     if first is not None:
         row["ours_first_build_s"] = round(first.seconds, 2)
@@ -176,7 +178,8 @@ def main() -> None:
     print("targets: real <= 1.2; series <= 0.6, PDFs reused < 0.7, memory <= 2.0; link check <= 5% of the build")
     for row in rows:
         if "ratio" in row:
-            print(f"{row['case']}: {row['ours_s']} s vs stock {row['stock_s']} s = {row['ratio']}x; "
+            print(f"{row['case']}: {row['ours_s']} s vs stock {row['stock_s']} s = {row['ratio']}x "
+                  f"(pairs: {row['pair_ratio']}x); "
                   f"peak {row['ours_peak_mb']} MB vs {row['stock_peak_mb']} MB = {row['memory_ratio']}x"
                   + (f"; link check {row['link_check_s']} s ({row['link_check_share']:.1%})"
                      if "link_check_s" in row else ""))
