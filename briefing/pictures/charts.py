@@ -19,6 +19,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from briefing.key_figures import figures as kf
@@ -189,16 +190,17 @@ def render_svg(vega_lite: dict, cache: Path | None = None) -> str:
     """Vega-Lite to SVG (vl-convert-python: Vega's own renderer in a library, offline). With
     ``cache`` (a folder), the SVG drawn from the same specification by the same vl-convert is
     reused (drawing one costs 0.7 s, most of a small note's build: issue 14)."""
-    import vl_convert
-
     spec = json.dumps(vega_lite, sort_keys=True)
     kept = None
-    if cache is not None:
-        kept = cache / (hashlib.sha256(f"{vl_convert.__version__}\0{spec}".encode()).hexdigest() + ".svg")
+    if cache is not None:  # vl-convert itself is loaded only to draw (9 MB of a small note's build)
+        kept = cache / (hashlib.sha256(f"{metadata.version('vl-convert-python')}\0{spec}".encode()).hexdigest()
+                        + ".svg")
         try:
             return kept.read_text(encoding="utf-8")
         except OSError:
             pass
+    import vl_convert
+
     svg = vl_convert.vegalite_to_svg(json.loads(spec))
     if kept is not None:
         with contextlib.suppress(OSError):

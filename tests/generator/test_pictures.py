@@ -228,6 +228,24 @@ def test_a_chart_drawn_from_the_same_specification_is_reused(tmp_path, monkeypat
     assert ch.render_svg({**spec, "padding": 30}, tmp_path) != first and len(drawn) == 2
     assert len(list(tmp_path.glob("*.svg"))) == 2 and not list(tmp_path.glob("*.part"))
 
+
+def test_a_kept_chart_is_read_without_loading_vl_convert(tmp_path):
+    """vl-convert (9 MB of a small note's build) is loaded only to draw: a kept SVG is found by
+    the package's version from its metadata."""
+    import json
+    import subprocess
+    import sys
+
+    points, _ = ch.check(_chart("six"), FIGS, "c.yml", "f.yml")
+    spec = ch.spec(_chart("six"), points)
+    first = ch.render_svg(spec, tmp_path)
+    script = ("import json, sys\nfrom briefing.pictures import charts\n"
+              f"svg = charts.render_svg(json.loads({json.dumps(json.dumps(spec))}), __import__('pathlib').Path("
+              f"{str(tmp_path)!r}))\nprint(json.dumps([svg, 'vl_convert' in sys.modules]))\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [first, False]
+
 # ----------------------------------------------------------------------------- fixture builds
 BIB = ONE_ENTRY + """
 @article{jones2021other,
