@@ -7,11 +7,23 @@ the document, so MkDocs converts the pages meanwhile. ``result()`` waits for it 
 it failed; ``stop()`` ends it if it still runs (a build that failed before the notes were used:
 ``on_build_error``, ``on_shutdown``) and returns its error if it had failed. A run is stopped
 or waited for exactly once; no pandoc outlives its build.
+
+Which pandoc: ``PYPANDOC_PANDOC`` when set (as pypandoc reads it), else pypandoc-binary's own,
+found beside pypandoc without running it. pypandoc finds one by running every pandoc it can see
+with ``--version`` (five processes a build: 26 ms of the real note's), which mkdocs-bibtex's
+``PandocRegistry`` has it do in every ``on_config``; ``prime_pypandoc`` gives pypandoc the
+answer first: the pandoc this build uses and the version pypandoc found for it in an earlier
+build (``keep_version``), kept by the binary's path, size and modification time. They read and
+set two of pypandoc's module globals (``__pandoc_path``, ``__version``, pypandoc 1.17): the one
+place that knows them.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -24,10 +36,80 @@ class PandocError(RuntimeError):
 
 
 def pandoc_path() -> str:
-    """The pandoc binary of pypandoc-binary (pandoc 3.9: Debian's 2.17 is ten times slower)."""
+    """The pandoc binary: ``PYPANDOC_PANDOC``, else pypandoc-binary's (pandoc 3.9: Debian's 2.17
+    is ten times slower), else whatever pypandoc finds."""
+    chosen = os.environ.get("PYPANDOC_PANDOC")
+    if chosen:
+        return chosen
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.origin:
+        bundled = Path(spec.origin).resolve().parent / "files" / "pandoc"
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
     import pypandoc
 
     return pypandoc.get_pandoc_path()
+
+
+_VERSION = re.compile(r"^\d+(\.\d+)+$")  # what pypandoc takes for a version (its _get_pandoc_version)
+_RECORD = "pandoc-version.json"
+
+
+def _binary_key(path: str) -> str | None:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return f"{Path(path).resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def kept_version(path: str, cache: Path) -> str | None:
+    """The version pypandoc found for the binary at ``path`` in an earlier build (kept in the
+    folder ``cache`` by the binary's path, size and modification time); None if none was."""
+    key = _binary_key(path)
+    try:
+        known = json.loads((cache / _RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = known.get(key) if isinstance(known, dict) and key is not None else None
+    return found if isinstance(found, str) and _VERSION.match(found) else None
+
+
+def prime_pypandoc(cache: Path) -> bool:
+    """Give pypandoc the pandoc this build uses and the version it found for it in an earlier
+    build, so that it looks for none (mkdocs-bibtex's registry asks it in every on_config);
+    whether it could."""
+    path = pandoc_path()
+    version = kept_version(path, cache)
+    if version is None:
+        return False
+    import pypandoc
+
+    state = vars(pypandoc)
+    if "__pandoc_path" not in state or "__version" not in state:  # another pypandoc: it looks for itself
+        return False
+    state["__pandoc_path"], state["__version"] = path, version
+    return True
+
+
+def keep_version(cache: Path) -> bool:
+    """Keep the version pypandoc found (this build's first, when nothing was kept) for the next
+    builds, when the pandoc it found is the one this build uses; whether it did. Nothing is run."""
+    import sys
+
+    pypandoc = sys.modules.get("pypandoc")
+    state = vars(pypandoc) if pypandoc is not None else {}
+    found, version = state.get("__pandoc_path"), state.get("__version")
+    path = pandoc_path()
+    if not (isinstance(found, str) and isinstance(version, str) and _VERSION.match(version)):
+        return False
+    key = _binary_key(path)
+    if key is None or _binary_key(found) != key or kept_version(path, cache) == version:
+        return False
+    from briefing.citations.library import write_json
+
+    write_json(cache, _RECORD, {key: version})
+    return True
 
 
 def pandoc_args(pandoc: str, bib_files: list[Path], csl: Path, lua_filter: Path | None = None) -> list[str]:

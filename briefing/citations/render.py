@@ -188,6 +188,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     lib.prune_cache(kept, {f"{name}.json" for name in used})
     adapter.share_parsed_library(config, parsed)
     adapter.leave_markdown_to_hooks(config)
+    pandoc_run.prime_pypandoc(cache_folder(config) / PANDOC_VERSION)  # before mkdocs-bibtex's on_config (0) asks
     if adapter.inline_citations(config):
         log.warning(f"{config.config_file_path}: bibtex enable_inline_citations: true is not supported (a bare "
                     "@key stays text): cite with [@key] and set it to false")
@@ -325,6 +326,7 @@ def number_note(note: NoteBuild, order: list[Cited], config: MkDocsConfig, extra
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     build = build_of(config)
     build.citations.files = files
+    pandoc_run.keep_version(cache_folder(config) / PANDOC_VERSION)  # what pypandoc found in on_config, if it looked
     bib = adapter.bib_data(config)
     orders = {key: read_note(build, note, [files.get_file_from_path(src) for src in note.pages], config, bib)
               for key, note in build.notes.items()}
@@ -344,6 +346,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     lib.prune_cache(cache_folder(config), {f"{key}.json" for key in used})
     for key in [key for key in _RENDER_CACHE if key not in used]:
         del _RENDER_CACHE[key]
+
+
+PANDOC_VERSION = "pandoc"  # the folder of cache_folder that keeps pandoc's version (citations.pandoc)
 
 
 def cache_folder(config: MkDocsConfig) -> Path:

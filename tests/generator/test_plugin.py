@@ -3,6 +3,7 @@ what the mkdocs.plugins entry point loads, and a site needs nothing of the gener
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -112,3 +113,64 @@ def test_a_build_imports_nothing_it_does_not_use(tmp_path):
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.strip().splitlines()[-1]) == [[], "_OnFirstUse", "RequestException", True]
+
+
+def test_a_build_with_every_citation_kept_runs_no_process(tmp_path):
+    """pypandoc looks for pandoc by running each one it can find (`pandoc --version`: seven
+    processes, 26 ms of every build), which mkdocs-bibtex's registry has it do: the build tells
+    it which pandoc and the version it found in an earlier build first (citations.pandoc), so a
+    second build, its citations kept too, starts no process at all."""
+    import json
+    import subprocess
+    import sys
+
+    from sitebuild import make_site
+
+    config = make_site(tmp_path, {"index.md": "# Home\n\nText.[@smith2020title]\n"},
+                       options={"publication": {"pdf": False}})
+    script = (
+        "import json, subprocess\n"
+        "from mkdocs.__main__ import cli\n"
+        "ran = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def spy(self, args, *rest, **kw):\n"
+        "    ran.append([str(a) for a in args][-1:])\n"
+        "    return real(self, args, *rest, **kw)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        f"cli(['build', '--strict', '-f', {str(config)!r}, '-d', {str(tmp_path / 'site')!r}], standalone_mode=False)\n"
+        "print(json.dumps(ran))\n"
+    )
+    runs = []
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        runs.append(json.loads(run.stdout.strip().splitlines()[-1]))
+    assert ["--version"] in runs[0]  # pypandoc looked, as ever, the first time
+    assert runs[1] == [], runs[1]
+
+
+def test_pandoc_s_version_is_kept_by_its_binary_and_a_tampered_record_is_ignored(tmp_path, monkeypatch):
+    import pypandoc
+
+    from briefing.citations import pandoc
+
+    fake = tmp_path / "pandoc"
+    fake.write_text("#!/bin/sh\necho 'pandoc 9.9.9'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pandoc, "pandoc_path", lambda: str(fake))
+    monkeypatch.setitem(vars(pypandoc), "__pandoc_path", str(fake))
+    monkeypatch.setitem(vars(pypandoc), "__version", "9.9.9")
+    cache = tmp_path / "cache"
+    assert pandoc.kept_version(str(fake), cache) is None
+    assert pandoc.keep_version(cache) and not pandoc.keep_version(cache)  # kept once
+    assert pandoc.kept_version(str(fake), cache) == "9.9.9"
+    monkeypatch.setitem(vars(pypandoc), "__version", None)
+    assert pandoc.prime_pypandoc(cache) and pypandoc.get_pandoc_version() == "9.9.9"
+    record = cache / "pandoc-version.json"
+    record.write_text(json.dumps({key: "9; rm -rf ~" for key in json.loads(record.read_text())}), encoding="utf-8")
+    assert pandoc.kept_version(str(fake), cache) is None  # not a version
+    pandoc.keep_version(cache)
+    fake.write_text("#!/bin/sh\necho 'pandoc 10.0'\n", encoding="utf-8")  # another binary (size, time)
+    assert pandoc.kept_version(str(fake), cache) is None
+    monkeypatch.setitem(vars(pypandoc), "__pandoc_path", str(tmp_path / "elsewhere"))
+    assert not pandoc.keep_version(cache)  # pypandoc's pandoc is not this build's: nothing kept
