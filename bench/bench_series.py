@@ -11,7 +11,9 @@ plugin), built the same way: its whole navigation on every page (Material's defa
 measured it); the series is also compared with stock given ``navigation.prune`` as ours is.
 
 Cases:
-- ``real``: the real site (this project's docs, .bib and mkdocs.yml), PDF off;
+- ``real``: the real site (this project's docs, .bib and mkdocs.yml), PDF off; where valgrind is
+  installed, also the instructions one build of each executes (callgrind: the same count run
+  after run, where the seconds of a one-second build vary by a third on this machine);
 - ``series``: the synthetic series (``bench/series.py``: 50 notes x 12 pages, a 2,000-entry
   .bib, 10 citations a page), PDFs off, the citation cache warm (a first, cold build is
   reported too); the internal link check's share of the build, from its own log line;
@@ -76,6 +78,29 @@ def build_once(config_file: Path) -> Run:
     if child.returncode != 0:
         raise SystemExit(f"build of {config_file} failed ({child.returncode}):\n{log[-4000:]}")
     return Run(seconds, usage.ru_maxrss / 1024, log)
+
+
+def instructions(config_file: Path) -> int | None:
+    """The instructions one ``mkdocs build --strict`` of ``config_file`` executes in its own
+    process (valgrind's callgrind; its children are not counted), or None without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPYCACHEPREFIX": str(ROOT / ".cache" / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    try:
+        run = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+                              str(MKDOCS), "build", "--strict", "-f", str(config_file), "-d", str(site)],
+                             capture_output=True, text=True, cwd=config_file.parent, env=env, timeout=1800)
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+    totals = re.findall(r"==(\d+)== I\s+refs:\s+([\d,]+)", run.stderr)
+    if run.returncode != 0 or not totals:
+        return None
+    own = re.search(r"==(\d+)==", run.stderr)[1]  # the build's process speaks first (a fork reports too)
+    counts = [int(n.replace(",", "")) for pid, n in totals if pid == own]
+    return counts[-1] if counts else None
 
 
 def link_check_seconds(log: str) -> float | None:
@@ -149,7 +174,13 @@ def main() -> None:
         tmp = Path(tmp)
         if "real" in cases:
             ours = real_site(tmp / "real")
-            rows.append(compare("real site, PDF off", ours, series.stock_config(ours), max(args.runs, 5)))
+            stock = series.stock_config(ours)
+            rows.append(compare("real site, PDF off", ours, stock, max(args.runs, 5)))
+            ours_i, stock_i = instructions(ours), instructions(stock)
+            if ours_i and stock_i:
+                rows.append(emit({"case": "real site, PDF off, instructions (callgrind, one build each, warm)",
+                                  "ours_instructions": ours_i, "stock_instructions": stock_i,
+                                  "instruction_ratio": round(ours_i / stock_i, 4)}))
         size = f"{args.notes} notes x {args.pages} pages, {args.entries} entries"
         if "series" in cases or "series-pdf" in cases:
             ours = series.generate(tmp / "series", args.notes, args.pages, args.entries, base=args.base)
@@ -177,6 +208,9 @@ def main() -> None:
                                     series.stock_config(ours), args.runs, notes=notes))
     print("targets: real <= 1.2; series <= 0.6, PDFs reused < 0.7, memory <= 2.0; link check <= 5% of the build")
     for row in rows:
+        if "instruction_ratio" in row:
+            print(f"{row['case']}: {row['ours_instructions']:,} vs stock {row['stock_instructions']:,} = "
+                  f"{row['instruction_ratio']}x")
         if "ratio" in row:
             print(f"{row['case']}: {row['ours_s']} s vs stock {row['stock_s']} s = {row['ratio']}x "
                   f"(pairs: {row['pair_ratio']}x); "

@@ -709,6 +709,41 @@ def test_the_code_digest_covers_every_source_of_the_package(tmp_path):
         path.write_bytes(original)
 
 
+def test_the_code_digest_is_kept_while_the_sources_are_the_same_and_worked_out_again_when_one_changes(
+        tmp_path, monkeypatch):
+    """CODE_DIGEST is kept beside the bytecode, by the sources' paths, sizes and modification
+    times (as Python keeps bytecode): a source edited, added or removed, or a record that is
+    not a digest, works it out again from the sources' bytes."""
+    import os
+    import shutil
+    import sys
+
+    import briefing
+
+    copy = tmp_path / "briefing"
+    shutil.copytree(briefing.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(sys, "pycache_prefix", None)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    hashed: list[Path] = []
+    real = briefing.source_digest
+    monkeypatch.setattr(briefing, "source_digest", lambda root: hashed.append(root) or real(root))
+    first = briefing.kept_source_digest(copy)
+    assert first == real(copy) and len(hashed) == 1 and (copy / "__pycache__" / "code-digest.json").is_file()
+    assert briefing.kept_source_digest(copy) == first and len(hashed) == 1  # read back
+    library = copy / "citations" / "library.py"
+    original, stat = library.read_bytes(), library.stat()
+    library.write_bytes(original.replace(b"def ", b"def  ", 1))
+    assert briefing.kept_source_digest(copy) == real(copy) != first and len(hashed) == 2
+    library.write_bytes(original[:-1] + b"#")  # same size: its modification time tells
+    os.utime(library, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))
+    assert briefing.kept_source_digest(copy) == real(copy) != first and len(hashed) == 3
+    (copy / "new.py").write_text("x = 1\n", encoding="utf-8")
+    assert briefing.kept_source_digest(copy) == real(copy) and len(hashed) == 4
+    record = copy / "__pycache__" / "code-digest.json"
+    record.write_text(record.read_text(encoding="utf-8").replace('"digest": "', '"digest": "x'), encoding="utf-8")
+    assert briefing.kept_source_digest(copy) == real(copy) and len(hashed) == 5
+
+
 def test_under_serve_an_edited_generator_is_reported_as_needing_a_restart(fixture_site, monkeypatch):
     import briefing
 
