@@ -163,6 +163,10 @@ def load_figures(text: str, where: str) -> tuple[list[Figure], list[Problem]]:
 def compose(text: str) -> yaml.Node | None:
     """A data file's YAML as nodes (their marks give each value's line); FiguresFileError with
     the line of the mistake for text that is not YAML."""
+    try:  # libyaml's parser (ten times Python's) when PyYAML has it; a mistake is read by Python's, for its words
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        pass
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:

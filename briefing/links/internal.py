@@ -118,7 +118,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                                                 keep=(str(_written.cache_dir(root)), shared),
                                                 keep_files=(str(_written.cache_dir(root, "files")), shared),
                                                 keep_editions=(str(_written.cache_dir(root, "editions")), shared),
-                                                summaries=build.worker.background)
+                                                summaries=True)
     return files
 
 

@@ -12,14 +12,14 @@ those of the file. Files the build writes after its pages (the print editions, m
 addresses, the 404 page...) and pages not written by this build (``--dirty``) are read from
 ``site_dir`` by ``collect``.
 
-At series size (``summaries``) each page's scan is summarised where it is made
+A build (``summaries``) summarises each page's scan where it is made
 (``scan.ScanSummary``: its ids, its distinct targets, whether it holds a problem of its own)
 and only the summary comes back: the check reads a page again, whole, only when it has
 something to report on it.
 
 A summary is a pure function of the page's HTML, its address, the site's base and whether the
 policy line is added, so it is kept between builds (``briefing.common.kept``, under
-``.cache/plugin/links/scans/``: ``pages/`` and ``files/``) under the digest of all of them and
+``.cache/plugin/links/scans/``: ``pages/``, ``editions/`` and ``files/``) under the digest of all of them and
 of the code (the generator's ``CODE_DIGEST``, lxml's and libxml2's versions): a page written
 byte for byte as before is not parsed again (at 600 pages, 4.7 s of the worker's 9 s). What is
 read back is checked for shape; anything else is scanned again. The check itself, each
@@ -127,7 +127,7 @@ class WrittenScans:
     keep: KeptScans | None = None  # where the pages' summaries are kept between builds (None: nowhere)
     keep_files: KeptScans | None = None  # where those of the files add_files scans are kept
     keep_editions: KeptScans | None = None  # where those of the print editions are kept
-    summaries: bool = False  # keep each page's summary, not its scan (at series size: the worker's builds)
+    summaries: bool = False  # keep each page's summary, not its scan (every build: each kept between builds)
     done: dict[str, HtmlScan | ScanSummary] = field(default_factory=dict)
     pending: dict[str, Job] = field(default_factory=dict)
     editions: list[Job] = field(default_factory=list)  # the worker's reads of the print editions
@@ -136,7 +136,7 @@ class WrittenScans:
         if self.summaries and self.worker.background:
             self.pending[page] = self.worker.submit(summary_written, html, self.with_policy, page, self.base,
                                                     self.keep)
-        elif self.summaries:  # a second renderer's page (common.page_split): the worker is the build's
+        elif self.summaries:  # a small site, or a second renderer's page (common.page_split)
             self.done[page] = summary_written(html, self.with_policy, page, self.base, self.keep)
         else:
             self.done[page] = scan_written(html, self.with_policy, page, self.base)
@@ -177,10 +177,14 @@ class WrittenScans:
         """A scan (or summary) of every HTML file of ``site_dir`` (sorted by site path): this
         build's pages from their scans, any other file read from the folder."""
         pages = html_files(site_dir)
+        def scan(page: str) -> HtmlScan | ScanSummary:
+            html = (site_dir / page).read_text(encoding="utf-8", errors="replace")
+            if self.summaries:
+                return summary_written(html, False, page, self.base, self.keep_files)
+            return scan_written(html, False, page, self.base)
+
         try:  # the other files first, here, while the worker finishes the last pages
-            others = {page: scan_written((site_dir / page).read_text(encoding="utf-8", errors="replace"), False,
-                                         page, self.base)
-                      for page in pages if page not in self.done and page not in self.pending}
+            others = {page: scan(page) for page in pages if page not in self.done and page not in self.pending}
             for page, future in self.pending.items():
                 self.done[page] = future.result()
         finally:

@@ -104,10 +104,11 @@ def test_the_check_of_summarised_pages_reads_a_page_again_only_to_report_it(tmp_
     assert check.links == 2 and len(read) == 1 and "a/#there" in read[0]
 
 
-def test_a_series_built_again_checks_every_link_on_the_kept_summaries(fixture_site, tmp_path, monkeypatch):
-    """At series size (the worker) a broken link in raw HTML fails every build, read back or
-    not, naming the page and its line; a tampered summary is made again."""
-    monkeypatch.setattr(worker, "BACKGROUND_PAGES", 0)
+@pytest.mark.parametrize("background", [True, False], ids=["worker", "in-process"])
+def test_a_site_built_again_checks_every_link_on_the_kept_summaries(fixture_site, tmp_path, monkeypatch, background):
+    """A broken link in raw HTML fails every build, its summary read back or not, naming the
+    page and its line; a tampered summary is made again (in the worker at series size)."""
+    monkeypatch.setattr(worker, "BACKGROUND_PAGES", 0 if background else 10**6)
     pages = {**PAGES, "other.md": '# Other\n\n<a href="../chapter/#no-such-part">broken</a>\n'}
     for build in ("first", "again", "tampered"):
         if build == "tampered":
