@@ -43,6 +43,7 @@ calls the concern's pure functions.
 | template_context | 0 | series.render | the 404 page lists the notes |
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
 | post_page | -100 | links.internal | scan the page as written for the link check, its links located (in the worker at series size) |
+| post_page | -10000 | common.page_memory | the page's Markdown and HTML let go: nothing reads them once it is written |
 | post_build | 10000 | common.page_split | wait for the second renderer: its records logged, its pages' search entries, scans and print editions taken in (or its error raised) before anything reads them |
 | post_build | 100 | citations.render | the pandoc cache keeps this build's results |
 | post_build | 0 | publication.print_edition, series.render, pictures.render | each print/index.html not yet written; the feed, each search hit named by its note (after search wrote its index, the worker's entries resolved in page order); each note's data downloads (before the link check) |
@@ -79,7 +80,18 @@ from briefing.build import of as build_of
 from briefing.citations import figures as figure_sources
 from briefing.citations import library as citation_library
 from briefing.citations import render as citations
-from briefing.common import build_lock, markdown_cache, order, page_split, paths, serve, shortcodes, theme, worker
+from briefing.common import (
+    build_lock,
+    markdown_cache,
+    order,
+    page_memory,
+    page_split,
+    paths,
+    serve,
+    shortcodes,
+    theme,
+    worker,
+)
 from briefing.common.log import logger
 from briefing.config import BriefingConfig
 from briefing.key_figures import render as key_figures
@@ -96,7 +108,7 @@ shortcode_log = logger("shortcodes")
 
 # The concerns, in the order their events run at equal priority.
 CONCERNS = (build_lock, paths, citations, preview, series, contents, publication_meta, robots, print_edition, figure_sources,
-            worker, links, key_figures, pictures, escaping, csp, markdown_cache, page_split)  # worker before links: the scans run in it  # pictures after key_figures: it reads the figures
+            worker, links, key_figures, pictures, escaping, csp, markdown_cache, page_split, page_memory)  # worker before links: the scans run in it  # pictures after key_figures: it reads the figures
 
 # The shortcodes and who expands them (briefing.common.shortcodes): name -> handler(code, expansion, page, config).
 SHORTCODES: dict[str, Callable[..., str]] = {

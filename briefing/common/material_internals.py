@@ -224,10 +224,11 @@ def _index(snapshot: PageSnapshot) -> list[dict]:
 class WorkerSearchIndex(SearchIndex):
     """Material's search index, each page indexed in the worker (``submit``)."""
 
-    def __init__(self, submit: Callable[..., Any], keep: KeptEntries | None = None, **config):
+    def __init__(self, submit: Callable[..., Any], keep: KeptEntries | None = None, let_go: bool = False, **config):
         super().__init__(**config)
         self.submit = submit
         self.keep = keep
+        self.let_go = let_go  # drop the entries once the index is written (not under serve: a dirty rebuild reads them)
         self.pending: list[Any] = []  # one job a page (its result(): the entries), in page order
 
     def add_entry_from_context(self, page) -> None:
@@ -249,7 +250,10 @@ class WorkerSearchIndex(SearchIndex):
 
     def generate_search_index(self, prev) -> str:
         self.resolve()
-        return super().generate_search_index(prev)
+        index = super().generate_search_index(prev)
+        if self.let_go:  # they are in the index now: 13 MB of a 600-page build's peak, held to its end
+            self.entries = []
+        return index
 
 
 class EntriesHere(SearchIndex):
@@ -273,14 +277,15 @@ def search_indexes(plugins) -> list[SearchPlugin]:
     return [plugin for plugin in plugins.values() if isinstance(plugin, SearchPlugin) and plugin.config.enabled]
 
 
-def index_in_worker(plugins, submit: Callable[..., Any], keep: KeptEntries | None = None) -> bool:
+def index_in_worker(plugins, submit: Callable[..., Any], keep: KeptEntries | None = None,
+                    let_go: bool = False) -> bool:
     """Swap Material's search index (made by its ``on_config``) for a ``WorkerSearchIndex``
-    (its entries kept between builds with ``keep``); False when the site has no Material search
-    (or it is disabled)."""
+    (its entries kept between builds with ``keep``, let go once written with ``let_go``); False
+    when the site has no Material search (or it is disabled)."""
     swapped = False
     for plugin in plugins.values():
         index = getattr(plugin, "search_index", None)
         if isinstance(plugin, SearchPlugin) and plugin.config.enabled and type(index) is SearchIndex:
-            plugin.search_index = WorkerSearchIndex(submit, keep, **index.config)
+            plugin.search_index = WorkerSearchIndex(submit, keep, let_go, **index.config)
             swapped = True
     return swapped

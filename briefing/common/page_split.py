@@ -112,7 +112,7 @@ class _Entries:
 
     def result(self) -> list[dict]:
         sent = self.split.join()
-        return sent.entries.get(self.src_uri, [])
+        return sent.entries.pop(self.src_uri, [])  # the index holds them now (asked once a page)
 
 
 class Split:

@@ -176,3 +176,28 @@ def test_pandoc_s_version_is_kept_by_its_binary_and_a_tampered_record_is_ignored
     assert pandoc.kept_version(str(fake), cache) is None
     monkeypatch.setitem(vars(pypandoc), "__pandoc_path", str(tmp_path / "elsewhere"))
     assert not pandoc.keep_version(cache)  # pypandoc's pandoc is not this build's: nothing kept
+
+
+def test_each_page_s_markdown_and_html_are_let_go_once_it_is_written(fixture_site, tmp_path):
+    """MkDocs keeps every page's Markdown and HTML to the end of the build; the build lets them
+    go as each page is written (common.page_memory), and the site is whole: its pages, their
+    notes, the search index."""
+    seen = tmp_path / "seen.json"
+    hook = tmp_path / "let_go_hook.py"
+    hook.write_text(
+        "import json\n"
+        "from mkdocs.plugins import event_priority\n"
+        "pages = []\n"
+        "def on_files(files, config):\n"
+        "    pages[:] = [f for f in files if f.is_documentation_page()]\n"
+        "    return files\n"
+        "@event_priority(-9000)\n"
+        "def on_post_build(config):\n"
+        f"    open({str(seen)!r}, 'w').write(json.dumps([[f.src_uri, f.page.markdown is None, f.page.content is None]"
+        " for f in pages]))\n", encoding="utf-8")
+    pages = {"index.md": "# Home\n\nText.[@smith2020title]\n", "other.md": "# Other\n\nMore text.\n"}
+    result = fixture_site(pages, hooks=[str(hook)])
+    assert result.ok, result.text()
+    assert sorted(json.loads(seen.read_text())) == [["index.md", True, True], ["other.md", True, True]]
+    assert "More text." in result.html("other/") and result.endnotes()
+    assert '"location":"other/"' in (result.site_dir / "search" / "search_index.json").read_text()
