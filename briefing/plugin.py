@@ -22,11 +22,11 @@ calls the concern's pure functions.
 | files | 150 | preview.render | a preview of one note (`make serve NOTE=`): the other notes' files out, before anything reads the notes |
 | files | 100 | series.render | every note's record and Publication, the pages the build makes, the nav, moved addresses: before what reads the notes |
 | files | 0 | common.theme, publication.meta, publication.robots, key_figures.render, pictures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file, then its timeline and charts files |
-| files | -100 | common.worker, links.internal | the build's one worker process (from 60 pages) and Material's search indexing in it; page names: after every file is added |
+| files | -100 | common.worker, links.internal | the build's one worker process (from 60 pages) and Material's search indexing in it (under `mkdocs build` the index written there too, in the search plugin's `on_post_build`); page names: after every file is added |
 | files | -1000 | common.markdown_cache | what every page's Markdown conversion depends on (every file of the site among it), once no concern adds files |
 | nav | 200 | common.order | each note's pages in reading order, before anything reads them |
 | nav | 100 | citations.render | read every page, number each note's notes from 1, start pandoc (one per note) |
-| nav | 0 | publication.contents, key_figures.render, pictures.render, site_policy.escaping | after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
+| nav | 0 | series.render, publication.contents, key_figures.render, pictures.render, site_policy.escaping | the search index told each note's short title (each hit named "Note › Page" as its page is indexed); after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
 | env | 0 | common.markdown_cache | every page converted: the conversions this build used kept for the next |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
 | env | -200 | common.theme | compiled templates kept between builds (Jinja's bytecode cache), once the env's settings are final; the navigation's items drawn once for the pages that show them alike |
@@ -44,9 +44,9 @@ calls the concern's pure functions.
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
 | post_page | -100 | links.internal | scan the page as written for the link check, its links located (in the worker at series size) |
 | post_page | -10000 | common.page_memory | the page's Markdown and HTML let go: nothing reads them once it is written |
-| post_build | 10000 | common.page_split | wait for the second renderer: its records logged, its pages' search entries, scans and print editions taken in (or its error raised) before anything reads them |
+| post_build | 10000 | common.page_split | wait for the second renderer: its records logged, its pages' search entries (a file the worker reads as it writes the index), scans and print editions taken in (or its error raised) before anything reads them |
 | post_build | 100 | citations.render | the pandoc cache keeps this build's results |
-| post_build | 0 | publication.print_edition, series.render, pictures.render | each print/index.html not yet written; the feed, each search hit named by its note (after search wrote its index, the worker's entries resolved in page order); each note's data downloads (before the link check) |
+| post_build | 0 | publication.print_edition, series.render, pictures.render | each print/index.html not yet written; the series' feed; each note's data downloads (before the link check) |
 | post_build | -80 | series.render (write_redirects) | pages at moved addresses, before the policy and the link check read every page |
 | post_build | -85 | links.internal (scan_files) | at series size the files no page scan covers (print editions, moved addresses) scanned in the worker, while the policy pass runs |
 | post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |

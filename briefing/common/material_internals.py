@@ -9,21 +9,24 @@ place (so an upgrade of Material is checked here):
   into every page; each top-level item a page does not stand in is drawn once for all the pages
   that would get the same HTML (``briefing/theme/partials/nav.html``, Material 9.8.1's own but
   for the one line that calls it); at 50 notes it was most of a page's rendering (issue 14);
-- ``SEARCH_INDEX``, ``name_notes``: Material's search index (``search/search_index.json``,
-  written by its search plugin in ``on_post_build``), whose ``docs`` each have a ``location``
-  and a ``title`` the results show as HTML (a page's own entry, the one without ``#``, as the
-  result's heading). A series names each hit's note there: the note's short title before the
-  page's, "Note › Page". (Material 9.8 shows no path or breadcrumb in a result; its tags
-  would show as chips, but each in a ``<nav>`` of its own, landmarks no reader can tell
-  apart: axe's landmark-unique.)
-- ``WorkerSearchIndex``, ``index_in_worker``, ``index_page``: Material's search plugin indexes
-  each page in its ``on_page_context`` (``SearchIndex.add_entry_from_context``: html.parser over
-  the page's content) and writes the index in its ``on_post_build`` (``generate_search_index``).
-  At series size the indexing runs in the build's worker process (``briefing.common.worker``):
-  the plugin's ``search_index`` swapped for a subclass that sends what Material reads of the
-  page (``PageSnapshot``) there and keeps the answer's future; the futures are resolved, in
-  page order, when the plugin writes the index. The entries are Material's own, made by its
-  code in the worker: same entries, same order, same fields.
+- ``SEARCH_INDEX``, ``named``, ``NamedSearchIndex``: Material's search index
+  (``search/search_index.json``, written by its search plugin in ``on_post_build``), whose
+  ``docs`` each have a ``location`` and a ``title`` the results show as HTML (a page's own
+  entry, the one without ``#``, as the result's heading). A series names each hit's note there
+  as each page is indexed: the note's short title before the page's, "Note › Page". (Material
+  9.8 shows no path or breadcrumb in a result; its tags would show as chips, but each in a
+  ``<nav>`` of its own, landmarks no reader can tell apart: axe's landmark-unique.)
+- ``WorkerSearchIndex``, ``index_in_worker``, ``index_page``, ``hold_page``, ``write_held``:
+  Material's search plugin indexes each page in its ``on_page_context``
+  (``SearchIndex.add_entry_from_context``: html.parser over the page's content) and writes the
+  index in its ``on_post_build`` (``generate_search_index``, then ``mkdocs.utils.write_file``;
+  under a dirty ``mkdocs serve`` it keeps the index for the next build: nothing else). At series
+  size the indexing runs in the build's worker process (``briefing.common.worker``): the
+  plugin's ``search_index`` swapped for a subclass that sends what Material reads of the page
+  (``PageSnapshot``) there. Under ``mkdocs build`` the entries stay there and the worker writes
+  the index, by Material's code, in place of the plugin's ``on_post_build``; under serve they
+  come back, in page order, when the plugin writes the index. The entries are Material's own,
+  made by its code in the worker: same entries, same order, same fields.
 
 Pure functions only: no MkDocs events here.
 """
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import html
 import json
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,7 +46,7 @@ from material.plugins.search.plugin import SearchIndex, SearchPlugin
 
 from briefing.citations.library import cache_key as lib_cache_key
 from briefing.common import kept
-from briefing.common.mkdocs_internals import Prefix, link_prefix, url_context
+from briefing.common.mkdocs_internals import Prefix, link_prefix, replace_event, url_context
 
 # mkdocs.yml settings Material prints (copyright is HTML by design: Material's docs say so).
 PRINTED_CONFIG = ("site_name", "site_description", "site_author", "repo_name")
@@ -112,22 +116,38 @@ def nav_urls(item) -> list[str]:
     return urls
 
 
-def name_notes(site_dir: Path, notes: dict[str, str]) -> bool:
-    """Each page's own entry in the search index titled "Note › Page" (``notes``: a note's
-    folder, the first part of its pages' addresses, -> its short title, as text); False when the
-    site has no index."""
-    path = site_dir / SEARCH_INDEX
-    try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    for doc in index.get("docs", []):
-        location = doc.get("location", "")
-        note = notes.get(location.split("/", 1)[0]) if "/" in location else None
-        if note is not None and "#" not in location and isinstance(doc.get("title"), str):
-            doc["title"] = html.escape(note) + NOTE_SEPARATOR + doc["title"]
-    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
-    return True
+def note_of(location: str, notes: dict[str, str]) -> str | None:
+    """The short title of the note an entry's location is in (None: in none)."""
+    return notes.get(location.split("/", 1)[0]) if "/" in location else None
+
+
+def named(entries: list[dict], notes: dict[str, str]) -> list[dict]:
+    """A page's entries, its own (the one without ``#``) titled "Note › Page" when the page is in
+    a note (``notes``: a note's folder, the first part of its pages' addresses, -> its short
+    title, as text); the others as they are. New dicts where a title changes: the entries given
+    may be kept for the next build as they are."""
+    if not notes:
+        return entries
+    out = []
+    for entry in entries:
+        location = entry.get("location", "")
+        note = note_of(location, notes) if isinstance(location, str) and "#" not in location else None
+        if note is not None and isinstance(entry.get("title"), str):
+            entry = {**entry, "title": html.escape(note) + NOTE_SEPARATOR + entry["title"]}
+        out.append(entry)
+    return out
+
+
+def name_notes_in_index(plugins, notes: dict[str, str]) -> bool:
+    """Each search hit of a series named by its note (``named``), as each page is indexed:
+    Material's own index swapped for a ``NamedSearchIndex``, ours told the names; False when the
+    site has no Material search."""
+    indexes = search_indexes(plugins)
+    for plugin in indexes:
+        if type(plugin.search_index) is SearchIndex:
+            plugin.search_index = NamedSearchIndex(**plugin.search_index.config)
+        plugin.search_index.notes = dict(notes)
+    return bool(indexes)
 
 
 # --------------------------------------------------------------------------- search indexing
@@ -195,9 +215,15 @@ def search_shared_key(code_digest: str) -> str:
                          f"jieba {getattr(search_plugin, 'jieba', None) is not None}")
 
 
-def index_page(snapshot: PageSnapshot, keep: KeptEntries | None = None) -> list[dict]:
-    """A page's entries, as Material's ``SearchIndex`` makes them (in the worker process); with
-    ``keep``, those made of the same snapshot by an earlier build, or new ones kept for the next."""
+def index_page(snapshot: PageSnapshot, keep: KeptEntries | None = None,
+               notes: dict[str, str] | None = None) -> list[dict]:
+    """A page's entries, as Material's ``SearchIndex`` makes them (in the worker process), named by
+    their note (``named``); with ``keep``, those made of the same snapshot by an earlier build, or
+    new ones kept for the next (kept unnamed)."""
+    return named(_kept_or_made(snapshot, keep), notes or {})
+
+
+def _kept_or_made(snapshot: PageSnapshot, keep: KeptEntries | None) -> list[dict]:
     if keep is None:
         return _index(snapshot)
     try:
@@ -221,39 +247,111 @@ def _index(snapshot: PageSnapshot) -> list[dict]:
     return index.entries
 
 
-class WorkerSearchIndex(SearchIndex):
-    """Material's search index, each page indexed in the worker (``submit``)."""
+# In the worker process, under ``mkdocs build``: each page's entries, held there (by the page's
+# place in the index) until the index is written there (``write_held``).
+_HELD: dict[int, list[dict]] = {}
 
-    def __init__(self, submit: Callable[..., Any], keep: KeptEntries | None = None, let_go: bool = False, **config):
+
+def hold_page(place: int, snapshot: PageSnapshot, keep: KeptEntries | None, notes: dict[str, str]) -> None:
+    """In the worker: the page's entries (``index_page``) held for the index."""
+    _HELD[place] = index_page(snapshot, keep, notes)
+
+
+def write_held(path: str, config: dict[str, Any], order: list[int | str], elsewhere: str | None) -> int:
+    """In the worker: the search index written to ``path`` as Material writes it (its
+    ``generate_search_index``, its ``write_file``), of the entries held here and of those another
+    process wrote to the file ``elsewhere`` (``write_elsewhere``), in ``order`` (a place held
+    here, or a page's src_uri there); how many entries."""
+    from mkdocs import utils
+
+    there = read_elsewhere(elsewhere)
+    index = SearchIndex(**config)
+    for item in order:
+        index.entries.extend(_HELD.pop(item, []) if isinstance(item, int) else there.pop(item, []))
+    _HELD.clear()
+    utils.write_file(index.generate_search_index(None).encode("utf-8"), path)
+    return len(index.entries)
+
+
+def write_elsewhere(path: str, by_page: dict[str, list[dict]]) -> None:
+    """The entries a second renderer made (src_uri -> entries), for ``write_held`` to read."""
+    with open(path, "wb") as out:
+        pickle.dump(by_page, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_elsewhere(path: str | None) -> dict[str, list[dict]]:
+    if path is None:
+        return {}
+    with open(path, "rb") as handle:
+        by_page = pickle.load(handle)  # written by the build's own child, in a file only the build knows
+    return by_page if isinstance(by_page, dict) else {}
+
+
+class NamedSearchIndex(SearchIndex):
+    """Material's search index, each page's entries named by their note as it is indexed."""
+
+    def __init__(self, **config):
+        super().__init__(**config)
+        self.notes: dict[str, str] = {}
+
+    def add_entry_from_context(self, page) -> None:
+        start = len(self.entries)
+        super().add_entry_from_context(page)
+        self.entries[start:] = named(self.entries[start:], self.notes)
+
+
+class WorkerSearchIndex(SearchIndex):
+    """Material's search index, each page indexed in the worker (``submit``).
+
+    Under ``mkdocs build`` (``hold``) the entries stay in the worker, which writes the index
+    (``write``, in place of Material's ``on_post_build``): the build's process holds none of
+    them (13 MB of a 600-page build's peak). Under ``mkdocs serve`` they come back, for Material
+    to keep for a dirty rebuild."""
+
+    def __init__(self, submit: Callable[..., Any], keep: KeptEntries | None = None, hold: bool = False, **config):
         super().__init__(**config)
         self.submit = submit
         self.keep = keep
-        self.let_go = let_go  # drop the entries once the index is written (not under serve: a dirty rebuild reads them)
-        self.pending: list[Any] = []  # one job a page (its result(): the entries), in page order
+        self.hold = hold
+        self.notes: dict[str, str] = {}
+        # in page order: one job a page (its result(): the entries), or, held, its place there;
+        # a page indexed elsewhere (``add_entries_made_elsewhere``): its src_uri
+        self.pending: list[Any] = []
+        self.elsewhere: str | None = None  # the file of the entries made elsewhere, once written
 
     def add_entry_from_context(self, page) -> None:
         if (page.meta.get("search") or {}).get("exclude"):
             return  # as Material: an excluded page sends nothing
-        self.pending.append(self.submit(index_page, PageSnapshot.of(page), self.keep))
+        snapshot = PageSnapshot.of(page)
+        if self.hold:
+            self.submit(hold_page, len(self.pending), snapshot, self.keep, self.notes)
+            self.pending.append(len(self.pending))
+        else:
+            self.pending.append(self.submit(index_page, snapshot, self.keep, self.notes))
 
-    def add_entries_made_elsewhere(self, page, job) -> None:
+    def add_entries_made_elsewhere(self, page) -> None:
         """The page's place in the index, its entries made by another process (the second
-        renderer of ``briefing.common.page_split``): ``job.result()`` gives them."""
+        renderer of ``briefing.common.page_split``), which writes them to ``elsewhere``."""
         if not (page.meta.get("search") or {}).get("exclude"):
-            self.pending.append(job)
+            self.pending.append(page.file.src_uri)
 
     def resolve(self) -> None:
-        """Every page's entries in ``entries``, in page order."""
-        for future in self.pending:
-            self.entries.extend(future.result())
+        """Every page's entries in ``entries``, in page order (not held)."""
+        there = read_elsewhere(self.elsewhere)
+        for item in self.pending:
+            self.entries.extend(there.pop(item, []) if isinstance(item, str) else item.result())
         self.pending.clear()
 
     def generate_search_index(self, prev) -> str:
+        if self.hold:
+            raise RuntimeError("briefing: a held search index is written by the worker (write)")
         self.resolve()
-        index = super().generate_search_index(prev)
-        if self.let_go:  # they are in the index now: 13 MB of a 600-page build's peak, held to its end
-            self.entries = []
-        return index
+        return super().generate_search_index(prev)
+
+    def write(self, path: str) -> int:
+        """Held: the index written to ``path`` by the worker; how many entries."""
+        pending, self.pending = self.pending, []
+        return self.submit(write_held, path, self.config, pending, self.elsewhere).result()
 
 
 class EntriesHere(SearchIndex):
@@ -261,15 +359,16 @@ class EntriesHere(SearchIndex):
     kept between builds with ``keep`` (``index_page``) and by page (``by_page``), for a second
     renderer to send back (``briefing.common.page_split``)."""
 
-    def __init__(self, keep: KeptEntries | None = None, **config):
+    def __init__(self, keep: KeptEntries | None = None, notes: dict[str, str] | None = None, **config):
         super().__init__(**config)
         self.keep = keep
+        self.notes = dict(notes or {})
         self.by_page: dict[str, list[dict]] = {}
 
     def add_entry_from_context(self, page) -> None:
         if (page.meta.get("search") or {}).get("exclude"):
             return
-        self.by_page[page.file.src_uri] = index_page(PageSnapshot.of(page), self.keep)
+        self.by_page[page.file.src_uri] = index_page(PageSnapshot.of(page), self.keep, self.notes)
 
 
 def search_indexes(plugins) -> list[SearchPlugin]:
@@ -277,15 +376,28 @@ def search_indexes(plugins) -> list[SearchPlugin]:
     return [plugin for plugin in plugins.values() if isinstance(plugin, SearchPlugin) and plugin.config.enabled]
 
 
-def index_in_worker(plugins, submit: Callable[..., Any], keep: KeptEntries | None = None,
-                    let_go: bool = False) -> bool:
-    """Swap Material's search index (made by its ``on_config``) for a ``WorkerSearchIndex``
-    (its entries kept between builds with ``keep``, let go once written with ``let_go``); False
-    when the site has no Material search (or it is disabled)."""
+def index_in_worker(config, submit: Callable[..., Any], keep: KeptEntries | None = None, hold: bool = False) -> bool:
+    """Swap Material's search index (made by its ``on_config``) for a ``WorkerSearchIndex`` (its
+    entries kept between builds with ``keep``); with ``hold`` (``mkdocs build``), the index
+    written by the worker in place of the search plugin's ``on_post_build`` (Material's writes
+    the index and keeps it for a dirty rebuild under serve: nothing else). False when the site
+    has no Material search (or it is disabled)."""
     swapped = False
-    for plugin in plugins.values():
-        index = getattr(plugin, "search_index", None)
-        if isinstance(plugin, SearchPlugin) and plugin.config.enabled and type(index) is SearchIndex:
-            plugin.search_index = WorkerSearchIndex(submit, keep, let_go, **index.config)
+    for plugin in search_indexes(config.plugins):
+        index = plugin.search_index
+        if type(index) is SearchIndex:
+            plugin.search_index = WorkerSearchIndex(submit, keep, hold, **index.config)
+            if hold:
+                replace_event(config, plugin, "post_build", _WriteHeld(plugin))
             swapped = True
     return swapped
+
+
+class _WriteHeld:
+    """The search plugin's ``on_post_build`` under ``mkdocs build`` with a held index."""
+
+    def __init__(self, plugin: SearchPlugin):
+        self.plugin = plugin
+
+    def __call__(self, *, config) -> None:
+        self.plugin.search_index.write(str(Path(config.site_dir) / SEARCH_INDEX))

@@ -5,8 +5,9 @@ upgrade of MkDocs is checked here):
   (``mkdocs.commands.build.build`` adds a ``CountHandler`` to the ``mkdocs`` logger in strict
   mode and aborts after ``on_post_build`` when it counted anything). A hook about to spend
   seconds on output a failed strict build throws away (the PDF) asks ``failed()`` first.
-- ``drop_event``: take one plugin's handler of one event out of this build
-  (``config.plugins.events``, which MkDocs fills anew for every build).
+- ``drop_event``, ``replace_event``: take one plugin's handler of one event out of this build,
+  or put another in its place (``config.plugins.events``, which MkDocs fills anew for every
+  build).
 - ``markdown_title``: the title MkDocs gives a page from its first heading, before the page is
   read (``Page.title`` is None until then).
 - ``poll_every``: how often ``mkdocs serve`` looks for edited files. MkDocs' LiveReloadServer
@@ -104,6 +105,13 @@ def drop_event(config: MkDocsConfig, instance: Any, event: str) -> None:
     """Take ``instance``'s (a plugin's) handler of ``event`` out of this build's events."""
     events = config.plugins.events[event]
     events[:] = [method for method in events if getattr(method, "__self__", None) is not instance]
+
+
+def replace_event(config: MkDocsConfig, instance: Any, event: str, handler: Callable[..., Any]) -> None:
+    """Put ``handler`` in the place of ``instance``'s (a plugin's) handler of ``event`` in this
+    build's events (its priority kept)."""
+    events = config.plugins.events[event]
+    events[:] = [handler if getattr(method, "__self__", None) is instance else method for method in events]
 
 
 def markdown_title(source: str) -> str | None:

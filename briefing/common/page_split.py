@@ -12,8 +12,8 @@ Where the second renderer's work reaches the rest of the build, it is sent back,
 has rendered its own pages (``on_post_build`` at the highest priority, before anything reads it):
 - what it logged, logged again here in order (a strict build counts its warnings; each names
   its file and line as it would have);
-- its pages' search entries (``material_internals.EntriesHere``), put in their place in the index
-  (page order, as Material's own);
+- its pages' search entries (``material_internals.EntriesHere``), in a file of their own that the
+  worker reads as it writes the index, each in its place (page order, as Material's own);
 - its pages' scans for the link check (``links.written``), its notes' print editions;
 - its error, if a page failed: the build fails with it, as a ``PluginError`` naming the page.
 It scans and indexes its pages itself (the worker process is the build's), each answer kept
@@ -53,7 +53,7 @@ from mkdocs.structure.files import Files
 
 from briefing.build import SITE, Build
 from briefing.build import of as build_of
-from briefing.common import kept, material_internals, mkdocs_internals
+from briefing.common import heap, kept, material_internals, mkdocs_internals, page_memory
 from briefing.common.log import logger
 
 log = logger("pages")
@@ -85,7 +85,7 @@ class Sent:
     """What the second renderer sends back (pickled, through a file of its own)."""
 
     records: list[tuple[str, int, str]] = field(default_factory=list)  # (logger, level, message), in order
-    entries: dict[str, list[dict]] = field(default_factory=dict)  # src_uri -> its search entries
+    entries: str | None = None  # the file of its pages' search entries (material_internals.write_elsewhere)
     scans: dict[str, Any] = field(default_factory=dict)  # site path -> HtmlScan
     editions: dict[str, Path | None] = field(default_factory=dict)  # note -> its print edition
     rendered: int = 0  # pages
@@ -102,17 +102,6 @@ class _Records(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.sent.records.append((record.name, record.levelno, record.getMessage()))
-
-
-class _Entries:
-    """A page's search entries, sent by the second renderer (a job of the search index)."""
-
-    def __init__(self, split: Split, src_uri: str):
-        self.split, self.src_uri = split, src_uri
-
-    def result(self) -> list[dict]:
-        sent = self.split.join()
-        return sent.entries.pop(self.src_uri, [])  # the index holds them now (asked once a page)
 
 
 class Split:
@@ -134,7 +123,8 @@ class Split:
         for plugin in material_internals.search_indexes(config.plugins):
             index = plugin.search_index
             if isinstance(index, material_internals.WorkerSearchIndex):
-                index.add_entries_made_elsewhere(page, _Entries(self, page.file.src_uri))
+                index.add_entries_made_elsewhere(page)
+        page_memory.let_go(page)  # the second renderer writes it
         return None
 
     def fork(self, original, config, doc_files, nav, env, dirty) -> None:
@@ -196,6 +186,7 @@ class Split:
             self.pid = None
         if self.path:
             Path(self.path).unlink(missing_ok=True)
+            Path(self.path + ".entries").unlink(missing_ok=True)
         return None
 
     # ------------------------------------------------------------------ the second renderer
@@ -207,11 +198,13 @@ class Split:
         build.worker.background = False  # the worker is the build's: scan here
         indexes = []
         for plugin in material_internals.search_indexes(config.plugins):
-            keep = getattr(plugin.search_index, "keep", None)
-            plugin.search_index = material_internals.EntriesHere(keep, **plugin.search_index.config)
+            index = plugin.search_index
+            plugin.search_index = material_internals.EntriesHere(getattr(index, "keep", None),
+                                                                 getattr(index, "notes", None), **index.config)
             indexes.append(plugin.search_index)
         for file in doc_files:
             if file.src_uri not in self.pages:
+                page_memory.let_go(file.page)  # the build writes it
                 continue
             try:
                 original(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())
@@ -219,8 +212,10 @@ class Split:
                 sent.error = (file.src_uri, f"{type(error).__name__}: {error}")
                 break
             sent.rendered += 1
-        for index in indexes:
-            sent.entries.update(index.by_page)
+        if indexes:  # the build's worker reads them, as it writes the index: the build holds none
+            sent.entries = self.path + ".entries"
+            material_internals.write_elsewhere(sent.entries, {src: entries for index in indexes
+                                                              for src, entries in index.by_page.items()})
         written = build.links.written
         if written is not None:
             sent.scans = dict(written.done)
@@ -275,9 +270,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     if split is None:
         return
     sent = split.join()
+    heap.give_back()  # the build's own pages rendered, what the second renderer sent read
     if sent.error is not None:
         src, what = sent.error
         raise PluginError(f"briefing: rendering {src or 'the pages'} failed: {what}")
+    for plugin in material_internals.search_indexes(config.plugins):
+        if isinstance(plugin.search_index, material_internals.WorkerSearchIndex):
+            plugin.search_index.elsewhere = sent.entries
     written = build.links.written
     if written is not None:
         written.done.update(sent.scans)

@@ -160,9 +160,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build.worker = build.own(Worker(background=pages >= BACKGROUND_PAGES))
     if build.worker.background:
         folder = material_internals.search_cache_dir(Path(config.config_file_path).resolve().parent)
-        material_internals.index_in_worker(config.plugins, build.worker.submit,
+        material_internals.index_in_worker(config, build.worker.submit,
                                            (str(folder), material_internals.search_shared_key(briefing.CODE_DIGEST)),
-                                           let_go=not build.serving)
+                                           hold=not build.serving)
     return files
 
 

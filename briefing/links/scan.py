@@ -316,8 +316,22 @@ class ScanSummary:
 def summarize(scan: HtmlScan, page: str, base: Base) -> ScanSummary:
     where = _located(scan, page, base)
     intern = sys.intern
-    return ScanSummary(frozenset(intern(ident) for ident in scan.ids), where.targets,
+    return ScanSummary(frozenset(intern(ident) for ident in scan.ids), tuple(map(shared, where.targets)),
                        bool(scan.duplicate_ids or scan.inline or where.refused), len(scan.links))
+
+
+# This process's Targets, one object for each (the theme's links are the same targets on every
+# page): summaries that share them pickle each once a batch (pickle's memo), and a 600-page
+# build's summaries hold 90,000 links to a few thousand Targets, not 90,000 tuples.
+_SHARED: dict[Target, Target] = {}
+SHARED_MAX = 200_000  # forgotten beyond this (a long `mkdocs serve`): sharing saves memory, it is not needed
+
+
+def shared(target: Target) -> Target:
+    """The one object of this process equal to ``target``."""
+    if len(_SHARED) >= SHARED_MAX:
+        _SHARED.clear()
+    return _SHARED.setdefault(target, target)
 
 
 def whole_scans(site_dir: Path, scans: dict[str, HtmlScan | ScanSummary]) -> dict[str, HtmlScan]:

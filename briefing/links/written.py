@@ -36,7 +36,17 @@ from typing import Any
 from briefing.citations import library as lib
 from briefing.common import kept
 from briefing.common.worker import Job, Worker
-from briefing.links.scan import Base, HtmlScan, ScanSummary, Target, html_files, locate_links, scan_html, summarize
+from briefing.links.scan import (
+    Base,
+    HtmlScan,
+    ScanSummary,
+    Target,
+    html_files,
+    locate_links,
+    scan_html,
+    shared,
+    summarize,
+)
 from briefing.site_policy import csp
 
 VERSION = "scan-summaries-1"  # bump when what is kept of a scan changes
@@ -112,7 +122,8 @@ def summary_from_data(data: Any) -> ScanSummary | None:
         return None
     intern = sys.intern
     return ScanSummary(frozenset(intern(ident) for ident in ids),
-                       tuple(Target(intern(path), is_dir, intern(fragment)) for path, is_dir, fragment in targets),
+                       tuple(shared(Target(intern(path), is_dir, intern(fragment)))
+                             for path, is_dir, fragment in targets),
                        flagged, links)
 
 

@@ -4,7 +4,7 @@ page (unless docs/index.md is written), a page per author, each note's Reference
 navigation (notes newest first, each note's chapters in its order, References last), an
 Atom feed of the notes (``feed.xml``, linked from every page's head), and redirects for
 moved addresses. A chapter page shows which note it belongs to; search results name each
-hit's note ("Note › Page": ``material_internals.name_notes``).
+hit's note ("Note › Page": ``material_internals.named``, as each page is indexed).
 
 A site without ``briefing: series:`` is a site of plain pages: none of this happens.
 
@@ -23,8 +23,8 @@ Events:
   ``author-notes: <author>`` (an author's notes).
 - ``on_page_context`` (priority -50, after the search plugin read the page, before the print
   edition keeps it): the line under a chapter's title naming its note (web only).
-- ``on_post_build``: the feed and the notes named in the search index (priority 0, after the
-  search plugin wrote it); the redirect pages (-80: before the policy and the link check);
+- ``on_nav``: the search index told each note's short title (before any page is indexed).
+- ``on_post_build``: the feed (priority 0); the redirect pages (-80: before the policy and the link check);
   copies of moved files (-120: after the PDFs).
 """
 
@@ -273,9 +273,19 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
     return context
 
 
-@event_priority(0)  # after the search plugin (0, earlier in mkdocs.yml) wrote its index
+def on_nav(nav, config: MkDocsConfig, files: Files):
+    """Each search hit named by its note, as each page is indexed (the index made by now: the
+    search plugin's ``on_config``, the worker's ``on_files``)."""
+    build = build_of(config)
+    if build.series is not None:
+        material_internals.name_notes_in_index(config.plugins, {record.folder: record.short_title
+                                                                for record in build.series.catalogue.notes})
+    return nav
+
+
+@event_priority(0)
 def on_post_build(config: MkDocsConfig) -> None:
-    """The series' Atom feed; each search hit named by its note."""
+    """The series' Atom feed."""
     build = build_of(config)
     if build.series is None:
         return
@@ -283,8 +293,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / _feed.PATH
     path.write_text(_feed.feed_xml(build.series.record, entries, config.theme.get("language") or "en"),
                     encoding="utf-8")
-    material_internals.name_notes(Path(config.site_dir), {record.folder: record.short_title
-                                                          for record in build.series.catalogue.notes})
 
 
 @event_priority(-80)  # before the policy (-90) and the link check (-100) read every page

@@ -32,6 +32,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 
 from briefing.build import of as build_of
+from briefing.common import heap
 from briefing.common.log import logger
 
 log = logger("site_policy")
@@ -153,3 +154,4 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     for problem in apply(Path(config.site_dir)):
         log.warning(problem)
+    heap.give_back()  # every page read and written again: the C heap's holes back to the system

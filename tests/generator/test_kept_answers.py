@@ -50,6 +50,23 @@ def test_a_summary_read_back_is_the_summary():
     assert written.summary_from_data(data) == summary
 
 
+def test_summaries_share_one_target_object_for_links_pages_repeat():
+    """The theme's links are the same targets on every page: each summary made or read back
+    holds the one object of the process, so a batch of them pickles each target once (a
+    600-page build's summaries: a few thousand targets, not 90,000 tuples)."""
+    import pickle
+
+    base = sl.Base.from_site_url("https://example.org/")
+    made = [sl.summarize(written.scan_written(HTML, True, page, base), page, base) for page in ("a/index.html",
+                                                                                              "a/index.html")]
+    read = written.summary_from_data(json.loads(json.dumps(written.summary_data(made[0]))))
+    assert made[0].targets and made[0].targets == made[1].targets == read.targets
+    assert all(one is other is again for one, other, again in zip(made[0].targets, made[1].targets, read.targets,
+                                                               strict=True))
+    back = pickle.loads(pickle.dumps(made))  # as a batch of answers crosses from the worker
+    assert back[0].targets[0] is back[1].targets[0]
+
+
 @pytest.mark.parametrize("edit", [
     lambda d: "not a summary",
     lambda d: {**d, "ids": "dup"},

@@ -11,9 +11,11 @@ from types import SimpleNamespace
 import pytest
 
 from briefing.build import SITE
-from briefing.common import page_split
+from briefing.common import page_memory, page_split
 
 from sitebuild import build, synthetic
+
+release = page_memory.let_go
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -58,9 +60,14 @@ def test_the_second_renderer_takes_the_last_notes_whole_and_never_the_pages_of_n
 
 def test_a_series_rendered_by_two_processes_is_the_site_one_renders(tmp_path, monkeypatch, forks):
     config = series(tmp_path)
+    let_go: list[str] = []
+    monkeypatch.setattr(page_memory, "let_go", lambda page: let_go.append(page.file.src_uri) or release(page))
     split = build(config, tmp_path / "split")
     assert split.ok, split.text()
     assert len(forks) == 1, "no second renderer"
+    # the build lets go of each page it leaves to the second renderer as it skips it (not at the end)
+    theirs = [src for src in let_go if src.startswith(synthetic.slug(5) + "/")]
+    assert len(theirs) == len(set(theirs)) >= 12  # the last note: its pages, each once
     monkeypatch.setattr(page_split, "SPLIT_PAGES", 10**6)
     one = build(config, tmp_path / "one")
     assert one.ok, one.text()

@@ -41,10 +41,13 @@ def test_a_series_search_index_is_the_same_indexed_in_the_worker_or_in_process(t
     background = build(config, tmp_path / "worker", command=command)
     assert background.ok, background.text()
     pages = 6 * 12 + 1  # the notes' pages and the series' home (and its author pages)
-    assert names.count("index_page") >= pages and names.count("summary_written") >= pages
+    # a build's entries stay in the worker, which writes the index; serve's come back
+    indexing = {"build": "hold_page", "serve": "index_page"}[command]
+    assert names.count(indexing) >= pages and names.count("summary_written") >= pages
     # the print editions (read there, as written), the moved addresses and the 404 page (read
     # here) summarised there too; last, what it kept for the next build written
-    assert set(names) == {"index_page", "summary_written", "summary_of_file", "save_opened"}
+    written = {"build": {"write_held"}, "serve": set()}[command]
+    assert set(names) == {indexing, "summary_written", "summary_of_file", "save_opened"} | written
     assert names.count("summary_of_file") == 6 and names[-1] == "save_opened"
     sent = worker.Worker.submit.worker
     assert sent.submitted == len(names) and sent.sent <= len(names) // worker.BATCH + 3  # in batches
@@ -74,7 +77,7 @@ def test_a_small_site_indexed_in_the_worker_has_the_same_index(fixture_site, mon
     background = fixture_site(pages, plugins=plugins)
     assert background.ok, background.text()
     if enabled:
-        assert names.count("index_page") == 3 - 1  # the excluded page sends nothing
+        assert names.count("hold_page") == 3 - 1 and "write_held" in names  # the excluded page sends nothing
         first = index_of(background.site_dir)
         monkeypatch.setattr(worker, "BACKGROUND_PAGES", 10**6)
         (tmp_path / "site").rename(tmp_path / "site-worker")
@@ -83,14 +86,48 @@ def test_a_small_site_indexed_in_the_worker_has_the_same_index(fixture_site, mon
         assert first == index_of(in_process.site_dir)
         assert b'"tags":["one","2"]' in first and b'"boost":2' in first and b"Never indexed" not in first
     else:
-        assert "index_page" not in names
+        assert "hold_page" not in names and "write_held" not in names
         assert not (background.site_dir / material_internals.SEARCH_INDEX).exists()
 
 
-@pytest.mark.parametrize("let_go", [True, False], ids=["build", "serve"])
-def test_the_worker_s_search_entries_are_let_go_once_the_index_is_written_by_a_build(let_go):
-    """A build drops the entries once they are in the index (13 MB of a 600-page build's peak,
-    held to its end); under serve Material keeps them for a dirty rebuild."""
+def test_a_build_s_search_entries_stay_in_the_worker_which_writes_the_index(tmp_path, monkeypatch):
+    """Under `mkdocs build` the build's process receives no search entry (13 MB of a 600-page
+    build's peak): the worker holds them and writes the index, Material's bytes, each hit
+    named by its note; the second renderer's entries reach the worker in a file of their own."""
+    from briefing.common import page_split
+
+    config = synthetic.generate(tmp_path, notes=6, pages=12, entries=120, per_page=4)
+    answers: list = []
+    result = worker.Job.result
+
+    def spy(self):
+        answer = result(self)
+        answers.append(answer)
+        return answer
+
+    def never(*args):
+        raise AssertionError("the build's process read the second renderer's entries")
+
+    monkeypatch.setattr(worker.Job, "result", spy)
+    monkeypatch.setattr(material_internals, "read_elsewhere", never)  # the worker (spawned) has its own
+    held = build(config, tmp_path / "held")
+    assert held.ok, held.text()
+    entries = [answer for answer in answers if isinstance(answer, list) and answer and isinstance(answer[0], dict)]
+    assert answers and entries == []
+    assert any(type(answer) is int and answer > 6 * 12 for answer in answers)  # write_held: how many it wrote
+    monkeypatch.undo()
+    monkeypatch.setattr(page_split, "SPLIT_PAGES", 10**6)
+    monkeypatch.setattr(worker, "BACKGROUND_PAGES", 10**6)
+    in_process = build(config, tmp_path / "in-process")
+    assert in_process.ok, in_process.text()
+    assert index_of(held.site_dir) == index_of(in_process.site_dir)
+    assert index_of(held.site_dir).count(b" \\u203a ") >= 6 * 12  # each page's hit named by its note
+
+
+@pytest.mark.parametrize("hold", [True, False], ids=["build", "serve"])
+def test_held_entries_are_written_by_the_worker_and_served_ones_come_back(tmp_path, hold):
+    """The index a held WorkerSearchIndex has the worker write is Material's, named; under
+    serve the entries come back and stay (Material keeps them for a dirty rebuild)."""
     import json
 
     class Done:
@@ -100,11 +137,25 @@ def test_the_worker_s_search_entries_are_let_go_once_the_index_is_written_by_a_b
         def result(self):
             return self.value
 
-    snapshot = material_internals.PageSnapshot("<h1 id=\"t\">Title</h1><p>Text</p>", (material_internals.TocItem(
-        "t", "#t"),), "page/", "Title", {})
-    index = material_internals.WorkerSearchIndex(lambda function, *args: Done(function(*args)), None, let_go,
-                                                 lang=["en"], separator=r"[\s\-]+", pipeline=[], fields={})
-    index.pending.append(Done(material_internals.index_page(snapshot)))  # a page's entries, as the worker sends them
-    written = json.loads(index.generate_search_index(None))
-    assert [doc["location"] for doc in written["docs"]] == ["page/"]
-    assert (index.entries == []) is let_go
+    snapshot = material_internals.PageSnapshot("<h1 id=\"t\">Title</h1><p>Text</p><h2 id=\"s\">Sub</h2><p>More</p>",
+                                               (material_internals.TocItem("t", "#t"), material_internals.TocItem(
+                                                   "s", "#s")), "note/page/", "Title", {})
+    config = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}}
+    index = material_internals.WorkerSearchIndex(lambda function, *args: Done(function(*args)), None, hold, **config)
+    index.notes = {"note": "A <Note>"}
+    toc = [type("T", (), {"id": item.id, "url": item.url, "children": []})() for item in snapshot.toc]
+    page = type("Page", (), {"meta": {}, "content": snapshot.content, "url": snapshot.url, "title": snapshot.title,
+                             "toc": toc})
+    index.add_entry_from_context(page())
+    path = tmp_path / "search" / "search_index.json"
+    if hold:
+        assert index.pending == [0] and index.entries == []
+        assert index.write(str(path)) == 2
+        assert material_internals._HELD == {}  # the worker lets them go once written
+        written = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        written = json.loads(index.generate_search_index(None))
+        assert len(index.entries) == 2  # kept for a dirty rebuild
+    assert [(doc["location"], doc["title"]) for doc in written["docs"]] == [
+        ("note/page/", "A &lt;Note&gt; \u203a Title"), ("note/page/#s", "Sub")]
+    assert written["config"] == config
