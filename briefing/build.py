@@ -88,6 +88,7 @@ class CitationsState:
     in_code: dict[tuple, set[int]] = field(default_factory=dict)  # (markdown, spans) -> spans rendered as code
     cache_keys: set[str] = field(default_factory=set)  # pandoc results this build used (the cache keeps those)
     gate: threading.Semaphore | None = None  # how many pandoc processes run at once (citations.pandoc.gate)
+    urls: dict[str, str] | None = None  # lower-cased key -> its entry's url ("" for none): render.entry_urls
 
 
 @dataclass

@@ -5,7 +5,8 @@ through the functions below, so that replacing the plugin means rewriting this f
 
 - the plugin instance (``config.plugins["bibtex"]``);
 - its options ``bib_file`` / ``bib_dir``, ``csl_file``, ``bib_command`` and ``full_bib_command``;
-- its parsed library (``plugin.registry.bib_data``, a ``pybtex`` ``BibliographyData``);
+- its parsed library (``plugin.registry.bib_data``, a ``pybtex`` ``BibliographyData``), let go
+  once nothing reads it (``let_library_go``: after ``on_nav``);
 - its ``on_page_markdown`` event, taken out of the build (``leave_markdown_to_hooks``);
 - its import of ``requests`` (for a ``bib_file`` or ``csl_file`` given as a URL, which this
   generator refuses), made lazy (``defer_import``).
@@ -156,8 +157,24 @@ def share_parsed_library(config: MkDocsConfig, parsed: dict[Path, Any]) -> None:
 
 
 def bib_data(config: MkDocsConfig) -> Any:
-    """mkdocs-bibtex's parsed library (after its ``on_config``)."""
+    """mkdocs-bibtex's parsed library (after its ``on_config``, until ``let_library_go``)."""
     registry = getattr(plugin(config), "registry", None)
     if registry is None:  # pragma: no cover - the plugin always builds one in on_config
         raise PluginError("mkdocs-bibtex did not load the library (no registry).")
+    if registry.bib_data is None:
+        raise RuntimeError("briefing: the .bib library is let go after on_nav (citations.render.entry_urls keeps "
+                           "each entry's url): read it by then")
     return registry.bib_data
+
+
+def let_library_go(config: MkDocsConfig) -> None:
+    """mkdocs-bibtex's parsed library dropped (nothing reads it after ``on_nav``: at 2,000 entries
+    a few MB of every process of the build), and pybtex's own ``parse_file`` back in its registry
+    module (``share_parsed_library``'s stand-in holds every parse until the next build)."""
+    import mkdocs_bibtex.registry as registry
+    from pybtex.database import parse_file
+
+    registry.parse_file = parse_file
+    found = getattr(plugin(config), "registry", None)
+    if found is not None:
+        found.bib_data = None

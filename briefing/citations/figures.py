@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from briefing.citations import bibtex_adapter as adapter
 from briefing.citations import library as _citelib
+from briefing.citations import render
 from briefing.common.log import logger
 from briefing.common.order import source_label
 
@@ -99,9 +99,8 @@ def check_page(html: str, page: Page, config: MkDocsConfig) -> None:
     figures = find_figures(html)
     if not figures:
         return
-    entries = adapter.bib_data(config).entries
-    urls = {key: str(entries[key].fields.get("url", "")) for figure in figures for key in figure.cited
-            if key in entries}
+    known = render.entry_urls(config)
+    urls = {key: url for figure in figures for key in figure.cited if (url := render.url_of(known, key)) is not None}
     source = page.file.content_string
     starts = [m.start() for m in re.finditer(r"<figure\b", source)]
     where = source_label(config, page.file.src_uri)

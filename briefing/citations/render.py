@@ -21,6 +21,8 @@ Events (priority 100, so they run before mkdocs-bibtex, whose events are at 0):
   it): put the note markers, the page's notes and the bibliography in place. pandoc runs in
   child processes from ``on_nav`` until then, beside MkDocs' conversion of every page (code
   that needs a note's text earlier reads ``Note.html``, which waits for it).
+- ``on_env``: each entry's url kept (``entry_urls``: what is read of the library later), the
+  library let go.
 - ``on_post_build``: the on-disk cache keeps this build's results only.
 
 A note of a series has its References page made by the build (the entries it cites, with the
@@ -337,6 +339,30 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     for key, note in build.notes.items():
         number_note(note, orders[key], config, extras)
     return nav
+
+
+def entry_urls(config: MkDocsConfig) -> dict[str, str]:
+    """Each .bib entry's ``url`` field ("" for none) by its lower-cased key (pybtex's look-up is
+    case-insensitive: ``url_of``), taken from the library before it is let go (``on_env``): what
+    the build reads of it after ``on_nav`` (a figure's source, a data download's sources)."""
+    state = build_of(config).citations
+    if state.urls is None:
+        state.urls = {key.lower(): str(entry.fields.get("url", "")) for key, entry in
+                      adapter.bib_data(config).entries.items()}
+    return state.urls
+
+
+def url_of(urls: dict[str, str], key: str) -> str | None:
+    """The url of ``key``'s entry ("" for none); None when the library has no such entry."""
+    return urls.get(key.lower())
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Every reader of the library has read it (``on_nav``): each entry's url kept, the library let
+    go, before any page renders (and before the second renderer forks: neither process holds it)."""
+    entry_urls(config)
+    adapter.let_library_go(config)
+    return env
 
 
 @event_priority(PRIORITY)

@@ -515,10 +515,9 @@ def _page_url(files: Files, site_url: str, src_uri: str, anchor: str) -> str:
 
 
 def _sources(rows: list[dict], note: NoteBuild, config: MkDocsConfig) -> list[dl.Source]:
-    entries = adapter.bib_data(config).entries
+    urls = citations.entry_urls(config)
     keys = list(dict.fromkeys(row["source_key"] for row in rows if row.get("source_note")))
-    return [dl.Source(_plain_short_form(note, key), str(entries[key].fields.get("url", "")) if key in entries else "")
-            for key in keys]
+    return [dl.Source(_plain_short_form(note, key), citations.url_of(urls, key) or "") for key in keys]
 
 
 def write_downloads(note: NoteBuild, config: MkDocsConfig, files: Files) -> None:

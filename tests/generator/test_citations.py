@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from briefing.citations import library as lib
-from briefing.citations import pandoc
+from briefing.citations import pandoc, render
 from briefing.citations.pandoc import run_pandoc
 
 from sitebuild import build, make_site
@@ -247,6 +247,30 @@ def test_figure_linking_elsewhere_than_its_source_fails(fixture_site):
             "<figcaption markdown>Caption.[@smith2020first]</figcaption>\n</figure>\n")
     result = fixture_site({"index.md": page}, bib=BIB)
     failing(result, "docs/index.md:3", "https://elsewhere.example/x")
+
+
+def test_the_library_is_let_go_before_the_pages_render_and_a_figure_still_links_to_its_source(fixture_site,
+                                                                                                 tmp_path):
+    """Nothing reads the parsed .bib after on_nav (each entry's url kept: citations.render.
+    entry_urls), so it is let go before any page renders: a few MB of every process of a series
+    build. A figure is still checked against its source's url, after that."""
+    seen = tmp_path / "seen.json"
+    hook = tmp_path / "library_hook.py"
+    hook.write_text(
+        "import json\n"
+        "import mkdocs_bibtex.registry as registry\n"
+        "from pybtex.database import parse_file\n"
+        "def on_page_context(context, page, config, nav):\n"
+        f"    open({str(seen)!r}, 'w').write(json.dumps([config.plugins['bibtex'].registry.bib_data is None,\n"
+        "                                                registry.parse_file is parse_file]))\n"
+        "    return context\n", encoding="utf-8")
+    page = ("# Home\n\n<figure markdown>\n[See it](https://example.org/smith2020first)\n"
+            "<figcaption markdown>Caption.[@smith2020first]</figcaption>\n</figure>\n")
+    result = fixture_site({"index.md": page}, bib=BIB, hooks=[str(hook)])
+    assert result.ok, result.text()
+    assert json.loads(seen.read_text()) == [True, True]
+    assert render.url_of({"smith2020first": "u"}, "Smith2020First") == "u"  # pybtex's look-up: any case
+    assert render.url_of({"smith2020first": ""}, "smith2020first") == "" and render.url_of({}, "x") is None
 
 
 def test_short_form_uses_the_entry_shorttitle(fixture_site):
