@@ -116,11 +116,6 @@ def nav_urls(item) -> list[str]:
     return urls
 
 
-def note_of(location: str, notes: dict[str, str]) -> str | None:
-    """The short title of the note an entry's location is in (None: in none)."""
-    return notes.get(location.split("/", 1)[0]) if "/" in location else None
-
-
 def named(entries: list[dict], notes: dict[str, str]) -> list[dict]:
     """A page's entries, its own (the one without ``#``) titled "Note › Page" when the page is in
     a note (``notes``: a note's folder, the first part of its pages' addresses, -> its short
@@ -131,7 +126,7 @@ def named(entries: list[dict], notes: dict[str, str]) -> list[dict]:
     out = []
     for entry in entries:
         location = entry.get("location", "")
-        note = note_of(location, notes) if isinstance(location, str) and "#" not in location else None
+        note = notes.get(kept.group_of(location)) if isinstance(location, str) and "#" not in location else None
         if note is not None and isinstance(entry.get("title"), str):
             entry = {**entry, "title": html.escape(note) + NOTE_SEPARATOR + entry["title"]}
         out.append(entry)
@@ -267,7 +262,7 @@ def write_held(path: str, config: dict[str, Any], order: list[int | str], elsewh
     there = read_elsewhere(elsewhere)
     index = SearchIndex(**config)
     for item in order:
-        index.entries.extend(_HELD.pop(item, []) if isinstance(item, int) else there.pop(item, []))
+        index.entries.extend(_HELD.pop(item) if isinstance(item, int) else there.pop(item, []))
     _HELD.clear()
     utils.write_file(index.generate_search_index(None).encode("utf-8"), path)
     return len(index.entries)
@@ -314,8 +309,8 @@ class WorkerSearchIndex(SearchIndex):
         self.keep = keep
         self.hold = hold
         self.notes: dict[str, str] = {}
-        # in page order: one job a page (its result(): the entries), or, held, its place there;
-        # a page indexed elsewhere (``add_entries_made_elsewhere``): its src_uri
+        # in page order: one job a page (its result(): the entries, or, held, None once they are
+        # held there); a page indexed elsewhere (``add_entries_made_elsewhere``): its src_uri
         self.pending: list[Any] = []
         self.elsewhere: str | None = None  # the file of the entries made elsewhere, once written
 
@@ -324,22 +319,23 @@ class WorkerSearchIndex(SearchIndex):
             return  # as Material: an excluded page sends nothing
         snapshot = PageSnapshot.of(page)
         if self.hold:
-            self.submit(hold_page, len(self.pending), snapshot, self.keep, self.notes)
-            self.pending.append(len(self.pending))
+            self.pending.append(self.submit(hold_page, len(self.pending), snapshot, self.keep, self.notes))
         else:
             self.pending.append(self.submit(index_page, snapshot, self.keep, self.notes))
 
     def add_entries_made_elsewhere(self, page) -> None:
         """The page's place in the index, its entries made by another process (the second
-        renderer of ``briefing.common.page_split``), which writes them to ``elsewhere``."""
+        renderer of ``briefing.common.page_split``, under ``mkdocs build`` only), which writes
+        them to ``elsewhere``; the worker reads them there."""
+        if not self.hold:
+            raise RuntimeError("briefing: entries made elsewhere go to a held index (mkdocs build) only")
         if not (page.meta.get("search") or {}).get("exclude"):
             self.pending.append(page.file.src_uri)
 
     def resolve(self) -> None:
         """Every page's entries in ``entries``, in page order (not held)."""
-        there = read_elsewhere(self.elsewhere)
-        for item in self.pending:
-            self.entries.extend(there.pop(item, []) if isinstance(item, str) else item.result())
+        for job in self.pending:
+            self.entries.extend(job.result())
         self.pending.clear()
 
     def generate_search_index(self, prev) -> str:
@@ -351,7 +347,12 @@ class WorkerSearchIndex(SearchIndex):
     def write(self, path: str) -> int:
         """Held: the index written to ``path`` by the worker; how many entries."""
         pending, self.pending = self.pending, []
-        return self.submit(write_held, path, self.config, pending, self.elsewhere).result()
+        order = [item if isinstance(item, str) else place for place, item in enumerate(pending)]
+        written = self.submit(write_held, path, self.config, order, self.elsewhere)  # sent with the last pages
+        for item in pending:
+            if not isinstance(item, str):
+                item.result()  # a page the worker could not index fails the build, as when not held
+        return written.result()
 
 
 class EntriesHere(SearchIndex):

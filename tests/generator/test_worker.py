@@ -149,7 +149,7 @@ def test_held_entries_are_written_by_the_worker_and_served_ones_come_back(tmp_pa
     index.add_entry_from_context(page())
     path = tmp_path / "search" / "search_index.json"
     if hold:
-        assert index.pending == [0] and index.entries == []
+        assert len(index.pending) == 1 and index.entries == []
         assert index.write(str(path)) == 2
         assert material_internals._HELD == {}  # the worker lets them go once written
         written = json.loads(path.read_text(encoding="utf-8"))
@@ -159,3 +159,29 @@ def test_held_entries_are_written_by_the_worker_and_served_ones_come_back(tmp_pa
     assert [(doc["location"], doc["title"]) for doc in written["docs"]] == [
         ("note/page/", "A &lt;Note&gt; \u203a Title"), ("note/page/#s", "Sub")]
     assert written["config"] == config
+
+
+def test_a_page_the_worker_cannot_index_fails_a_held_index_as_an_unheld_one(tmp_path):
+    """Held, a page's entries never come back; what went wrong indexing it still does, and the
+    index is not written without the page."""
+    class Done:
+        def __init__(self, function, *args):
+            try:
+                self.value, self.error = function(*args), None
+            except Exception as error:  # noqa: BLE001 - as the worker's batch keeps it
+                self.value, self.error = None, error
+
+        def result(self):
+            if self.error is not None:
+                raise self.error
+            return self.value
+
+    page = type("Page", (), {"meta": {}, "content": None, "url": "page/", "title": "T", "toc": []})
+    for hold in (True, False):
+        index = material_internals.WorkerSearchIndex(Done, None, hold, lang=["en"], separator=r"[\s\-]+",
+                                                     pipeline=[], fields={})
+        index.add_entry_from_context(page())  # no content: Material's parser fails on it
+        path = tmp_path / "search_index.json"
+        with pytest.raises(TypeError):
+            index.write(str(path)) if hold else index.generate_search_index(None)
+        assert not path.exists()
