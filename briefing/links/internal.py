@@ -117,8 +117,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                                                 worker=build.worker,
                                                 keep=(str(_written.cache_dir(root)), shared),
                                                 keep_files=(str(_written.cache_dir(root, "files")), shared),
-                                                keep_editions=(str(_written.cache_dir(root, "editions")), shared),
-                                                summaries=True)
+                                                keep_editions=(str(_written.cache_dir(root, "editions")), shared))
     return files
 
 

@@ -12,7 +12,7 @@ those of the file. Files the build writes after its pages (the print editions, m
 addresses, the 404 page...) and pages not written by this build (``--dirty``) are read from
 ``site_dir`` by ``collect``.
 
-A build (``summaries``) summarises each page's scan where it is made
+A build summarises each page's scan where it is made
 (``scan.ScanSummary``: its ids, its distinct targets, whether it holds a problem of its own)
 and only the summary comes back: the check reads a page again, whole, only when it has
 something to report on it.
@@ -129,46 +129,42 @@ def summary_from_data(data: Any) -> ScanSummary | None:
 
 @dataclass
 class WrittenScans:
-    """The scans of the pages this build wrote (site path -> scan or summary, or its worker's
+    """The summaries of the pages this build wrote (site path -> summary, or its worker's
     future)."""
 
     with_policy: bool  # the build adds the Content-Security-Policy (not under `mkdocs serve`)
     base: Base  # where the site is served from (its links to itself located)
-    worker: Worker  # the build's: scan there when it runs in the background
+    worker: Worker  # the build's: summarise there when it runs in the background
     keep: KeptScans | None = None  # where the pages' summaries are kept between builds (None: nowhere)
     keep_files: KeptScans | None = None  # where those of the files add_files scans are kept
     keep_editions: KeptScans | None = None  # where those of the print editions are kept
-    summaries: bool = False  # keep each page's summary, not its scan (every build: each kept between builds)
-    done: dict[str, HtmlScan | ScanSummary] = field(default_factory=dict)
+    done: dict[str, ScanSummary] = field(default_factory=dict)
     pending: dict[str, Job] = field(default_factory=dict)
     editions: list[Job] = field(default_factory=list)  # the worker's reads of the print editions
 
     def add(self, page: str, html: str) -> None:
-        if self.summaries and self.worker.background:
+        if self.worker.background:
             self.pending[page] = self.worker.submit(summary_written, html, self.with_policy, page, self.base,
                                                     self.keep)
-        elif self.summaries:  # a small site, or a second renderer's page (common.page_split)
+        else:  # a small site, or a second renderer's page (common.page_split)
             self.done[page] = summary_written(html, self.with_policy, page, self.base, self.keep)
-        else:
-            self.done[page] = scan_written(html, self.with_policy, page, self.base)
 
     def add_edition(self, page: str, path: Path) -> None:
         """A print edition, as it is written (while the other pages render), summarised where
-        the pages are (read there: the build's process never holds it again); a small site's is
-        read with the other files by ``collect``."""
-        if self.summaries and self.worker.background:
+        the pages are (read there: the build's process never holds it again)."""
+        if self.worker.background:
             self.pending[page] = self.worker.submit(summary_of_file, str(path), self.with_policy, page, self.base,
                                                     self.keep_editions)
             self.editions.append(self.pending[page])
-        elif self.summaries:
+        else:
             self.done[page] = summary_of_file(str(path), self.with_policy, page, self.base, self.keep_editions)
 
     def add_files(self, site_dir: Path) -> None:
-        """In the worker, the HTML files of ``site_dir`` no page scan covers (the print editions,
-        the moved addresses, the 404 page, pages an earlier build wrote), each scanned as the
-        policy pass will write it, while that pass runs here. Each is read here, before the pass:
-        read in the worker, a file could be caught half rewritten by it; and the worker has read
-        every print edition (``add_edition``) before this returns, for the same reason."""
+        """In the worker, the HTML files of ``site_dir`` no page scan covers (the moved
+        addresses, the 404 page, pages an earlier build wrote), each summarised as the policy
+        pass will write it, while that pass runs here. Each is read here, before the pass: read
+        in the worker, a file could be caught half rewritten by it; and the worker has read every
+        print edition (``add_edition``) before this returns, for the same reason."""
         if not self.worker.background:
             return
         for job in self.editions:
@@ -177,25 +173,17 @@ class WrittenScans:
         for page in html_files(site_dir):
             if page not in self.done and page not in self.pending:
                 html = (site_dir / page).read_text(encoding="utf-8", errors="replace")
-                if self.summaries:
-                    self.pending[page] = self.worker.submit(summary_written, html, self.with_policy, page, self.base,
-                                                            self.keep_files)
-                else:
-                    self.pending[page] = self.worker.submit(scan_written, html, self.with_policy, page, self.base)
+                self.pending[page] = self.worker.submit(summary_written, html, self.with_policy, page, self.base,
+                                                        self.keep_files)
         self.worker.flush()
 
-    def collect(self, site_dir: Path) -> dict[str, HtmlScan | ScanSummary]:
-        """A scan (or summary) of every HTML file of ``site_dir`` (sorted by site path): this
-        build's pages from their scans, any other file read from the folder."""
+    def collect(self, site_dir: Path) -> dict[str, ScanSummary]:
+        """A summary of every HTML file of ``site_dir`` (sorted by site path): this build's pages
+        from their summaries, any other file read from the folder."""
         pages = html_files(site_dir)
-        def scan(page: str) -> HtmlScan | ScanSummary:
-            html = (site_dir / page).read_text(encoding="utf-8", errors="replace")
-            if self.summaries:
-                return summary_written(html, False, page, self.base, self.keep_files)
-            return scan_written(html, False, page, self.base)
-
         try:  # the other files first, here, while the worker finishes the last pages
-            others = {page: scan(page) for page in pages if page not in self.done and page not in self.pending}
+            others = {page: summary_of_file(str(site_dir / page), False, page, self.base, self.keep_files)
+                      for page in pages if page not in self.done and page not in self.pending}
             for page, future in self.pending.items():
                 self.done[page] = future.result()
         finally:
