@@ -3,6 +3,11 @@ place (so an upgrade of Material is checked here):
 
 - ``PRINTED_CONFIG``: the mkdocs.yml settings Material's templates print without escaping
   (``briefing.site_policy.escaping`` makes them text);
+- ``PALETTE_CSS``, ``palette_css``: Material's ``palette.css`` (linked by ``base.html`` when
+  ``theme.palette`` is set) stops every transition under ``body[data-md-color-switching]``, an
+  attribute its palette component sets and removes as every page loads: each time a whole
+  restyle (the longest task after a first paint but one). The rule is left out of the site's
+  copy; ``briefing.css`` keys it on an attribute ``material-load.js`` sets only for a switch;
 - ``valid_toggles``: Material's two toggle checkboxes carry ``autocomplete``, which HTML allows
   on text inputs only (the Nu HTML Checker's one complaint about Material's pages);
 - ``NavItems``: Material's navigation (``partials/nav.html``, ``partials/nav-item.html``) drawn
@@ -52,11 +57,22 @@ from briefing.common.mkdocs_internals import Prefix, link_prefix, replace_event,
 PRINTED_CONFIG = ("site_name", "site_description", "site_author", "repo_name")
 _TOGGLE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
 SEARCH_INDEX = Path("search") / "search_index.json"
+PALETTE_CSS = re.compile(r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css")
+_SWITCHING = ("[data-md-color-switching] *,[data-md-color-switching] :after,"
+              "[data-md-color-switching] :before{transition-duration:0s!important}")
 NOTE_SEPARATOR = " › "
 
 
 def valid_toggles(output: str) -> str:
     return _TOGGLE.sub(r"\1", output)
+
+
+def palette_css(css: str) -> str | None:
+    """Material's palette.css without its rule on ``data-md-color-switching``; None when the
+    rule is not there as Material 9.8 writes it (the copy is then left as it is)."""
+    if css.count(_SWITCHING) != 1:
+        return None
+    return css.replace(_SWITCHING, "")
 
 
 class NavItems:

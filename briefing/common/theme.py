@@ -14,6 +14,7 @@ the package, so that a site needs only its docs, its .bib and mkdocs.yml.
   one folder per environment's settings (``finalize``, extensions...) and generator, since the
   compiled code depends on them. Compiling Material's and our templates was 0.47 s of the real
   site's 1.1 s build (issue 14).
+- Material's palette.css without its rule on ``data-md-color-switching`` (``lighter_palette``).
 - The navigation drawn once (``draw_nav_once``): each top-level item of Material's navigation
   that a page does not stand in is drawn once for all the pages that get the same HTML
   (``briefing.common.material_internals.NavItems``, called from ``partials/nav.html``): at 50
@@ -31,7 +32,7 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from briefing.common.material_internals import NavItems
+from briefing.common.material_internals import PALETTE_CSS, NavItems, palette_css
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Template folders, the first wins: the Material overrides, then each concern's partials.
@@ -68,8 +69,9 @@ SCRIPTS = (
 # Linked by briefing/theme/main.html before Material's bundle (it changes how the bundle loads),
 # not from extra_javascript (which comes after it).
 EARLY_SCRIPTS = (
-    # the search index and the sitemap loaded when a reader starts to search, to use the page (issue 14)
-    Asset("assets/javascripts/lazy-search.js", PACKAGE / "theme" / "assets" / "javascripts" / "lazy-search.js"),
+    # Material's first load made lighter: the search index when a reader starts to search, the
+    # sitemap once, no whole restyle for the palette (issue 14)
+    Asset("assets/javascripts/material-load.js", PACKAGE / "theme" / "assets" / "javascripts" / "material-load.js"),
 )
 
 # Shipped with the site but linked only from the pages that need them.
@@ -113,7 +115,20 @@ def add_assets(files: Files, config: MkDocsConfig) -> Files:
     for asset in STYLES + SCRIPTS + EARLY_SCRIPTS + FILES:
         if files.get_file_from_path(asset.path) is None:
             files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+    lighter_palette(files, config)
     return files
+
+
+def lighter_palette(files: Files, config: MkDocsConfig) -> None:
+    """The theme's palette.css without the rule that restyles every page twice as it loads
+    (``material_internals.palette_css``); a site's own file of that name is left alone."""
+    docs = str(Path(config.docs_dir).resolve())
+    for file in [f for f in files if PALETTE_CSS.fullmatch(f.src_uri) and f.abs_src_path
+                 and not str(Path(f.abs_src_path).resolve()).startswith(docs)]:
+        css = palette_css(Path(file.abs_src_path).read_text(encoding="utf-8"))
+        if css is not None:
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=css))
 
 
 def _name(value) -> str:

@@ -30,3 +30,45 @@ def test_dark_mode_toggle_persists_across_pages(new_context):
     page.goto(PAGES["references"])
     wait_for_site(page)
     expect(body).to_have_attribute("data-md-color-scheme", "default")
+
+
+SWITCHING_RULES = """() => {
+  const found = [];
+  const walk = (rules) => {
+    for (const rule of rules) {
+      if (rule.selectorText && rule.selectorText.includes("switching")) found.push(rule.selectorText);
+      if (rule.cssRules) walk(rule.cssRules);
+    }
+  };
+  for (const sheet of document.styleSheets) walk(sheet.cssRules);
+  return found;
+}"""
+
+SWITCH = """async () => {
+  const header = document.querySelector(".md-header");
+  const seen = () => [document.body.hasAttribute("data-briefing-switching"),
+                      getComputedStyle(header).transitionDuration];
+  const before = seen();
+  document.querySelector("label[title='Switch to dark mode']").click();
+  const during = seen();
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50))));
+  return {before, during, after: seen(), scheme: document.body.dataset.mdColorScheme};
+}"""
+
+
+def test_a_page_load_restyles_nothing_for_the_palette_and_a_switch_still_changes_colours_at_once(new_context):
+    """Material sets and removes data-md-color-switching on <body> as every page loads: its rule
+    on it (a whole restyle each time) is left out; ours is keyed on an attribute set only while
+    a reader switches (material-load.js), and stops the header's colour transition then."""
+    page = new_context(color_scheme="light").new_page()
+    page.goto(PAGES["home"])
+    wait_for_site(page)
+    assert page.evaluate(SWITCHING_RULES) == [
+        "[data-briefing-switching] *, [data-briefing-switching] ::before, [data-briefing-switching] ::after"]
+    state = page.evaluate(SWITCH)
+    assert state["scheme"] == "slate"
+    attribute, durations = state["before"]
+    assert not attribute and any(d != "0s" for d in durations.split(", ")), durations  # Material's transitions
+    attribute, durations = state["during"]
+    assert attribute and set(durations.split(", ")) == {"0s"}, durations
+    assert state["after"] == state["before"]

@@ -1,0 +1,136 @@
+/* What Material for MkDocs 9.8's bundle does as a page loads, made lighter for a reader's phone
+ * (issue 14). The one script relying on the bundle's internals; loaded before it (main.html's
+ * scripts block). Lighthouse's phone profile is what measured each of these.
+ *
+ * 1. The search index loads when a reader starts to search, not with the first view. The bundle
+ *    requests search/search_index.json with XMLHttpRequest as the page loads
+ *    (src/templates/assets/javascripts/bundle.ts, browser/request). This script lets that request
+ *    be opened but holds its send() until the search box is focused (by a click, Tab or
+ *    Material's shortcuts), the search toggle is set (a phone's search button), or a shortcut
+ *    that opens search is pressed. Material searches the whole index as before (one index: its
+ *    ranking, suggestions and result names unchanged); it shows "Initializing search" for the
+ *    moment the index takes to arrive. tests/browser/test_search.py checks it.
+ *
+ * 2. The site's own sitemap is sent for once a page load. Material's instant navigation asks
+ *    for it first, as the bundle starts (integrations/sitemap: it parses the whole file, 700
+ *    addresses at 50 notes, to know which links it may follow); it is not held: a click before
+ *    it arrives would be a whole page load. Material's language selector (integrations/alternate)
+ *    then asks for a sitemap beside every <link rel="alternate"> of the page, made for the other-
+ *    language versions of a site. Ours are a note's downloads and the feed: beside a note's, in
+ *    the note's folder, there is no sitemap (each request would fetch the 404 page, three a note
+ *    page, logged as errors), and the feed's, at the site's root, is the site's own sitemap,
+ *    fetched and parsed a second time for a selector the site does not have (the longest task
+ *    after the first paint of a series page). Neither is sent (tests/browser/test_first_view.py).
+ *
+ * 3. Colours change at once when a reader switches the palette. Material marks the switch with
+ *    data-md-color-switching on <body>, and its palette.css stops every transition under it; but
+ *    it sets and removes that attribute as every page loads too, and each time the browser
+ *    restyles the whole page (two whole restyles a first view, for no change of colour). The
+ *    rule is left out of palette.css (briefing/common/material_internals.palette_css) and
+ *    briefing.css keys the same rule on data-briefing-switching, which this script sets only
+ *    when a palette toggle changes, before Material's own handler, and removes after the next
+ *    frame (tests/browser/test_palette.py).
+ */
+(function () {
+  "use strict";
+  if (window.__briefingMaterialLoad || typeof XMLHttpRequest === "undefined") return;
+  window.__briefingMaterialLoad = true;
+
+  var open = XMLHttpRequest.prototype.open;
+  var send = XMLHttpRequest.prototype.send;
+  var abort = XMLHttpRequest.prototype.abort;
+  var held = { search: [] };
+  var released = { search: false };
+  var ownSitemapSent = false;
+  var ownSitemap;
+
+  function siteSitemap() {
+    // the site's own sitemap, beside its base (Material's config: a path relative to the page;
+    // the same address from every page of the site, so it is worked out once)
+    if (ownSitemap === undefined) {
+      try {
+        var config = JSON.parse(document.getElementById("__config").textContent);
+        ownSitemap = new URL("sitemap.xml", new URL(config.base.replace(/\/?$/, "/"), location.href)).href;
+      } catch (error) { ownSitemap = null; }
+    }
+    return ownSitemap;
+  }
+
+  function kindOf(url) {
+    var address;
+    try { address = new URL(url, document.baseURI); } catch (error) { return null; }
+    if (/\/search\/search_index\.json$/.test(address.pathname)) return "search";
+    if (/\/sitemap\.xml$/.test(address.pathname)) {
+      var own = siteSitemap();
+      if (!own) return null;
+      return address.origin + address.pathname === own ? "own-sitemap" : "other-sitemap";
+    }
+    return null;
+  }
+
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this.__briefingKind = kindOf(String(url));
+    this.__briefingAborted = false;
+    return open.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function () {
+    var kind = this.__briefingKind;
+    if (kind === "other-sitemap") return undefined;  // never sent: nothing waits for it
+    if (kind === "own-sitemap") {
+      if (ownSitemapSent) return undefined;  // the language selector's: never sent (2. above)
+      ownSitemapSent = true;
+      return send.apply(this, arguments);
+    }
+    if (kind && !released[kind]) {
+      held[kind].push({ request: this, args: arguments });
+      return undefined;
+    }
+    return send.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.abort = function () {
+    this.__briefingAborted = true;  // a held request that is aborted is never sent
+    return abort.apply(this, arguments);
+  };
+
+  function release(kind) {
+    if (released[kind]) return;
+    released[kind] = true;
+    held[kind].splice(0).forEach(function (item) {
+      if (!item.request.__briefingAborted) send.apply(item.request, item.args);
+    });
+  }
+
+  function isSearchBox(node) {
+    return node && node.nodeType === 1 && (node.matches("input.md-search__input") || node.id === "__search");
+  }
+
+  // Search: the box focused, the toggle set, or a key that opens search (Material: /, s, f).
+  document.addEventListener("focusin", function (event) {
+    if (isSearchBox(event.target)) release("search");
+  }, true);
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "__search" && event.target.checked) release("search");
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && /^[/sf]$/i.test(event.key)) {
+      release("search");
+    }
+  }, true);
+  document.addEventListener("pointerdown", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest("label[for=__search], .md-search")) release("search");
+  }, true);
+
+  // Palette (3. above): capture phase, before Material's listener on the toggle itself.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target || target.name !== "__palette" || !document.body) return;
+    var body = document.body;
+    body.setAttribute("data-briefing-switching", "");
+    requestAnimationFrame(function () {
+      setTimeout(function () { body.removeAttribute("data-briefing-switching"); }, 0);
+    });
+  }, true);
+})();
