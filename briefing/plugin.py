@@ -38,15 +38,15 @@ calls the concern's pure functions.
 | page_content | -100 | links.internal | after every other concern: take out what breaks the link policy, naming file and line |
 | page_context | 100 | citations.render, key_figures.render, pictures.render | notes in, short forms in, the notes the timeline and charts repeat: before the search plugin (0) indexes the page |
 | page_context | 0 | publication.meta, citations.figures | meta tags and the footer's rights; every figure cites its source (after search: it only checks) |
-| page_context | -50 | series.render | a chapter's "Part of" line: after search, so it is not indexed on every page |
+| page_context | -50 | series.render | a chapter's "Part of" line: after search, so it is not indexed on every page; the page's list of pages for the instant navigation |
 | page_context | -100 | publication.print_edition | keep each note's finished page; after its last, write its print edition and let the pages go |
-| template_context | 0 | series.render | the 404 page lists the notes |
+| template_context | 0 | series.render | the 404 page lists the notes (and names the site's list of pages) |
 | post_page, post_template | 0 | site_policy.escaping | drop the toggles' autocomplete (HTML validity) |
 | post_page | -100 | links.internal | scan the page as written for the link check, its links located (in the worker at series size) |
 | post_page | -10000 | common.page_memory | the page's Markdown and HTML let go: nothing reads them once it is written |
 | post_build | 10000 | common.page_split | wait for the second renderer: its records logged, its pages' search entries (a file the worker reads as it writes the index), scans and print editions taken in (or its error raised) before anything reads them |
 | post_build | 100 | citations.render | the pandoc cache keeps this build's results |
-| post_build | 0 | publication.print_edition, series.render, pictures.render | each print/index.html not yet written; the series' feed; each note's data downloads (before the link check) |
+| post_build | 0 | publication.print_edition, series.render, pictures.render | each print/index.html not yet written; the series' feed and the instant navigation's lists of pages (series.instant); each note's data downloads (before the link check) |
 | post_build | -80 | series.render (write_redirects) | pages at moved addresses, before the policy and the link check read every page |
 | post_build | -85 | links.internal (scan_files) | at series size the files no page scan covers (print editions, moved addresses) scanned in the worker, while the policy pass runs |
 | post_build | -90 | site_policy.csp | the policy on every page, after every HTML file is written |

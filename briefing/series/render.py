@@ -22,9 +22,11 @@ Events:
 - The shortcodes ``notes`` (every note: number, title, authors, date, abstract, PDF) and
   ``author-notes: <author>`` (an author's notes).
 - ``on_page_context`` (priority -50, after the search plugin read the page, before the print
-  edition keeps it): the line under a chapter's title naming its note (web only).
+  edition keeps it): the line under a chapter's title naming its note (web only); the page's
+  list of pages for the instant navigation (``briefing_pages_list``, main.html prints it).
 - ``on_nav``: the search index told each note's short title (before any page is indexed).
-- ``on_post_build``: the feed (priority 0); the redirect pages (-80: before the policy and the link check);
+- ``on_post_build``: the feed and the lists of pages the instant navigation follows
+  (``briefing.series.instant``) (priority 0); the redirect pages (-80: before the policy and the link check);
   copies of moved files (-120: after the PDFs).
 """
 
@@ -54,6 +56,7 @@ from briefing.pictures import downloads as _downloads
 from briefing.publication import record as _publication
 from briefing.publication.edition import print_folder
 from briefing.series import feed as _feed
+from briefing.series import instant as _instant
 from briefing.series import moved as _moved
 from briefing.series import notes as _notes
 from briefing.series import pages as _pages
@@ -262,9 +265,12 @@ def author_notes(code: Shortcode, expansion: Expansion, page: Page, config: MkDo
 
 @event_priority(-50)  # after the search plugin (0) read the page, before the print edition (-100) keeps it
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    """Under a chapter's title: the note it belongs to (not on the note's own page)."""
+    """Under a chapter's title: the note it belongs to (not on the note's own page); the list
+    of pages the instant navigation follows from the page (``briefing.series.instant``)."""
     build = build_of(config)
     note = build.note_of(page.file.src_uri)
+    if build.series is not None:
+        context["briefing_pages_list"] = _instant.list_of(note.record.folder if note.record is not None else None)
     if build.series is None or note.record is None or page.file.src_uri == note.home or not page.content:
         return context
     line = build.theme.template("partials/series/part-of.html").render(
@@ -285,7 +291,7 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
 
 @event_priority(0)
 def on_post_build(config: MkDocsConfig) -> None:
-    """The series' Atom feed."""
+    """The series' Atom feed; the lists of pages the instant navigation follows."""
     build = build_of(config)
     if build.series is None:
         return
@@ -293,6 +299,18 @@ def on_post_build(config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / _feed.PATH
     path.write_text(_feed.feed_xml(build.series.record, entries, config.theme.get("language") or "en"),
                     encoding="utf-8")
+    write_page_lists(build, Path(config.site_dir))
+
+
+def write_page_lists(build: Build, site: Path) -> None:
+    """Each note's list and the site's (``briefing.series.instant``), pages as the sitemap lists them."""
+    pages = [_instant.Listed(file.src_uri, file.page.canonical_url or file.page.abs_url)
+             for file in build.citations.files.documentation_pages()
+             if file.page is not None and not file.page.is_link and (file.page.canonical_url or file.page.abs_url)]
+    notes = {record.folder: record.index for record in build.series.catalogue.notes}
+    for name, text in _instant.lists(pages, notes).items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
 
 
 @event_priority(-80)  # before the policy (-90) and the link check (-100) read every page
@@ -335,9 +353,11 @@ def copy_moved_files(config: MkDocsConfig) -> None:
 
 
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
-    """The 404 page lists the series' notes (the chapters of every note would be too many)."""
+    """The 404 page lists the series' notes (the chapters of every note would be too many); its
+    instant navigation follows the site's list of pages."""
     build = build_of(config)
     if build.series is not None and template_name == "404.html":
+        context["briefing_pages_list"] = _instant.SITE_LIST
         context["series_notes"] = [{"title": record.title, "url": f"{record.folder}/", "number": record.number,
                                     "series": build.series.record.name}
                                    for record in build.series.catalogue.notes]

@@ -61,8 +61,9 @@ class _PagesHandler(SimpleHTTPRequestHandler):
     """The site as GitHub Pages serves a project site: under site_url's path (e.g. /briefing/,
     which the 404 page's absolute links rely on), with 404.html for what does not exist, text
     gzipped when the browser accepts it (so a test counts the bytes a reader's browser transfers).
-    sitemap.xml names the pages at this server's address, as the deployed one names them at
-    site_url: Material's instant navigation only follows links to pages its sitemap lists
+    sitemap.xml and the series' lists of pages (assets/pages.xml, assets/pages/<note>.xml:
+    briefing.series.instant) name the pages at this server's address, as the deployed ones name
+    them at site_url: Material's instant navigation only follows links to pages its list names
     (matching scheme, host and port), so the browser tests navigate as readers do."""
 
     prefix = "/"
@@ -98,7 +99,8 @@ class _PagesHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         sitemap = Path(self.translate_path(self.path.split("?")[0]))
-        if sitemap.name != "sitemap.xml" or not sitemap.is_file():
+        listed = sitemap.name == "sitemap.xml" or re.search(r"/assets/pages(/[^/]+)?\.xml$", self.path.split("?")[0])
+        if not listed or not sitemap.is_file():
             return super().do_GET()
         here = f"<loc>http://{self.headers['Host']}"
         body = re.sub(r"<loc>[a-z]+://[^/<]+", here, sitemap.read_text(encoding="utf-8")).encode()

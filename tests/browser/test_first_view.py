@@ -1,6 +1,6 @@
 """A first view transfers at most 100 KB gzipped (issue 14): the search index loads when a
-reader starts to search, not with the page, and the sitemap is fetched once
-(briefing/theme/assets/javascripts/material-load.js).
+reader starts to search, not with the page, and the instant navigation's list of pages is
+fetched once (briefing/theme/assets/javascripts/material-load.js).
 The test server gzips as GitHub Pages does, so the bytes counted are the bytes a reader's
 browser transfers."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browsing import FIRST_VIEW_LIMIT, PAGES, WIDE, first_view
+from browsing import FIRST_VIEW_LIMIT, PAGES, PAPER, WIDE, first_view
 
 
 @pytest.mark.parametrize("name", ["series", "home", "security-challenge", "references"])
@@ -17,11 +17,12 @@ def test_a_first_view_leaves_the_search_index_and_stays_under_100_kb(new_context
     page = new_context(viewport=WIDE).new_page()
     transfers = first_view(page, PAGES[name])
     assert not transfers.fetched("search/search_index.json"), transfers.urls()
-    # Material looks for a sitemap beside each <link rel="alternate"> (a note's downloads, in its
-    # folder, have none: each request fetched the 404 page; the feed's is the site's own, parsed
-    # a second time); only the site's own is fetched, once, for the instant navigation
-    sitemaps = [url for url in transfers.urls() if url.split("?")[0].endswith("sitemap.xml")]
-    assert sitemaps == [base_url + "sitemap.xml"], sitemaps
+    # Material's instant navigation fetches the sitemap, and looks for one beside each <link
+    # rel="alternate"> (a note's downloads, in its folder, have none: each request fetched the 404
+    # page; the feed's is the site's own, parsed a second time). Only the page's list of pages is
+    # fetched, once: its note's, or the site's (briefing.series.instant)
+    lists = [url for url in transfers.urls() if url.split("?")[0].endswith(".xml")]
+    assert lists == [base_url + ("assets/pages.xml" if name == "series" else f"assets/pages/{PAPER}.xml")], lists
     assert transfers.total() <= FIRST_VIEW_LIMIT, sorted(transfers.requests, key=lambda r: -r[1])[:8]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browsing import search
+from browsing import PAGES, search
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,13 @@ def test_following_a_result_highlights_the_word(page):
     mark = page.locator("article mark[data-md-highlight]").first
     expect(mark).to_have_text("Zabihullah")
     expect(mark).to_be_visible()
+
+
+def test_a_page_opened_from_a_search_result_by_a_page_load_highlights_the_word(page):
+    """A result the page's list of pages does not name (briefing.series.instant: from the series'
+    home, a chapter) opens by a page load; the index is then asked for at once (material-load.js),
+    or the words would never be highlighted."""
+    with page.expect_request("**/search/search_index.json"):
+        page.goto(PAGES["security-challenge"] + "?h=zabihullah")
+    mark = page.locator("article mark[data-md-highlight]").first
+    expect(mark).to_have_text("Zabihullah")

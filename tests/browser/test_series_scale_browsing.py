@@ -29,9 +29,11 @@ def test_a_first_view_of_a_series_page_leaves_the_index_and_stays_under_100_kb(n
     transfers = first_view(page, series_url + path)
     assert not transfers.fetched("search/search_index.json"), transfers.urls()
     assert transfers.total() <= FIRST_VIEW_LIMIT, sorted(transfers.requests, key=lambda r: -r[1])[:8]
-    # the site's own sitemap, once (Material's language selector asked for it again beside the feed)
-    sitemaps = [url for url in transfers.urls() if url.split("?")[0].endswith("sitemap.xml")]
-    assert sitemaps == [series_url + "sitemap.xml"], sitemaps
+    # the page's list of pages for the instant navigation, once, not the 700 addresses of the
+    # sitemap (Material's language selector asked for that again beside the feed)
+    lists = [url for url in transfers.urls() if url.split("?")[0].endswith(".xml")]
+    note = path.split("/")[0]
+    assert lists == [series_url + (f"assets/pages/{note}.xml" if note else "assets/pages.xml")], lists
 
 
 def test_search_after_focusing_the_box_finds_the_last_note(new_context, series_url):
@@ -67,6 +69,28 @@ def test_the_left_sidebar_leads_to_another_note_and_its_chapters(new_context, se
     expect(chapter).to_have_count(1)  # the note's own chapters now stand in the navigation
     chapter.click()
     page.wait_for_url(f"**/{synthetic.slug(3)}/chapter-02/")
+
+
+def test_the_instant_navigation_follows_the_note_s_pages_and_the_other_notes_from_its_list(new_context, series_url):
+    """The page's list of pages (briefing.series.instant): its note's pages and every note's own
+    page load without a page load; another note's chapter is not in it: that loads as a link does,
+    and the page then fetches its own note's list."""
+    page = new_context(viewport=WIDE).new_page()
+    first_view(page, series_url + f"{synthetic.slug(1)}/chapter-01/")  # the list fetched by now
+    page.evaluate("() => { window.__sameDocument = true; }")  # gone if a link loads a page
+    sidebar = page.locator(".md-sidebar--primary")
+    title = page.locator("article h1").inner_text()
+    sidebar.locator("a[href*='chapter-02']").first.click()
+    page.wait_for_url(f"**/{synthetic.slug(1)}/chapter-02/")
+    expect(page.locator("article h1")).not_to_have_text(title)
+    sidebar.get_by_role("link", name=re.compile(r"^Synthetic Note 4:")).click()
+    page.wait_for_url(f"**/{synthetic.slug(3)}/")
+    expect(page.locator("article h1")).to_have_text(re.compile(r"^Synthetic Note 4:"))
+    assert page.evaluate("() => window.__sameDocument === true"), "a page load: the list did not name the page"
+    with page.expect_request(f"**/assets/pages/{synthetic.slug(3)}.xml"):
+        page.locator(".md-sidebar--primary a[href*='chapter-02']").first.click()
+        page.wait_for_url(f"**/{synthetic.slug(3)}/chapter-02/")
+    assert page.evaluate("() => window.__sameDocument === undefined")
 
 
 def test_the_phone_drawer_holds_the_note_s_pages(new_context, series_url):

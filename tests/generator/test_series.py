@@ -449,3 +449,62 @@ def test_an_abstract_is_the_section_under_its_heading():
     text, line = series_notes.abstract(source)
     assert line == 3 and text == "First *para*.\n\nSecond.\n\n### Detail\n\nStill."
     assert series_notes.abstract("# T\n\nNo abstract.\n") is None
+
+
+# ----------------------------------------------------------------------------- instant navigation's lists
+
+
+def test_lists_of_pages_give_a_note_its_pages_and_every_page_outside_the_notes():
+    from briefing.series import instant
+
+    pages = [instant.Listed(src, f"https://x.org/{src.removesuffix('index.md')}") for src in
+             ("index.md", "authors/smith/index.md", "a/index.md", "a/one.md", "b/index.md", "b/two.md")]
+    lists = instant.lists(pages, {"a": "a/index.md", "b": "b/index.md"})
+    locs = {name: [line[len("<url><loc>"):-len("</loc></url>")] for line in text.splitlines()
+                   if line.startswith("<url>")] for name, text in lists.items()}
+    assert locs == {
+        "assets/pages.xml": ["https://x.org/", "https://x.org/authors/smith/", "https://x.org/a/", "https://x.org/b/"],
+        "assets/pages/a.xml": ["https://x.org/", "https://x.org/authors/smith/", "https://x.org/a/", "https://x.org/a/one.md",
+                               "https://x.org/b/"],
+        "assets/pages/b.xml": ["https://x.org/", "https://x.org/authors/smith/", "https://x.org/a/", "https://x.org/b/",
+                               "https://x.org/b/two.md"],
+    }
+    assert instant.xml(["https://x.org/?a=1&b=<2>"]).splitlines()[2] == \
+        "<url><loc>https://x.org/?a=1&amp;b=&lt;2&gt;</loc></url>"
+
+
+def test_each_page_names_its_list_of_pages_for_the_instant_navigation_and_each_list_is_the_sitemap_s(two):
+    """Material's bundle parsed the whole sitemap on every first view (700 addresses at 50
+    notes): a page of a note names its note's list, every other page the site's
+    (briefing.series.instant; material-load.js sends the bundle's request there)."""
+    import re
+    import xml.etree.ElementTree as ET
+    from urllib.parse import urljoin
+
+    site = two.site_dir
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+    def locs(path) -> list[str]:
+        return [loc.text for loc in ET.parse(path).getroot().findall("s:url/s:loc", ns)]
+
+    everything = locs(site / "sitemap.xml")
+    base = "https://example.github.io/briefing/"
+    first = {base + p for p in ("first-note/", "first-note/first-chapter/", "first-note/second-chapter/",
+                                "first-note/references/")}
+    second = {base + p for p in ("second-note/", "second-note/only-chapter/", "second-note/references/")}
+    outside = set(everything) - first - second
+    assert base in outside and any("/authors/" in loc for loc in outside)
+    assert set(locs(site / "assets/pages.xml")) == outside | {base + "first-note/", base + "second-note/"}
+    assert set(locs(site / "assets/pages/first-note.xml")) == outside | first | {base + "second-note/"}
+    assert set(locs(site / "assets/pages/second-note.xml")) == outside | second | {base + "first-note/"}
+    named = {}
+    for loc in everything:
+        page = loc.removeprefix(base)
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        (script,) = re.findall(r'<script src="[^"]*material-load\.js" data-pages="([^"]+)"></script>', html)
+        named[page] = urljoin(loc, script).removeprefix(base)
+    assert named["first-note/second-chapter/"] == named["first-note/"] == "assets/pages/first-note.xml"
+    assert named["second-note/only-chapter/"] == "assets/pages/second-note.xml"
+    assert named[""] == "assets/pages.xml"
+    assert {named[loc.removeprefix(base)] for loc in outside} == {"assets/pages.xml"}
+    assert 'data-pages="/briefing/assets/pages.xml"' in (site / "404.html").read_text(encoding="utf-8")

@@ -9,12 +9,16 @@
  *    Material's shortcuts), the search toggle is set (a phone's search button), or a shortcut
  *    that opens search is pressed. Material searches the whole index as before (one index: its
  *    ranking, suggestions and result names unchanged); it shows "Initializing search" for the
- *    moment the index takes to arrive. tests/browser/test_search.py checks it.
+ *    moment the index takes to arrive. A page opened with ?h= (a search result followed by a
+ *    page load) asks for it at once, to highlight the words. tests/browser/test_search.py checks it.
  *
  * 2. The site's own sitemap is sent for once a page load. Material's instant navigation asks
  *    for it first, as the bundle starts (integrations/sitemap: it parses the whole file, 700
  *    addresses at 50 notes, to know which links it may follow); it is not held: a click before
- *    it arrives would be a whole page load. Material's language selector (integrations/alternate)
+ *    it arrives would be a whole page load. In a series the request goes to the page's shorter
+ *    list of pages, in the sitemap's format (this script's data-pages: its note's pages, the
+ *    pages in no note and every note's own page; briefing/series/instant.py); a link to a page
+ *    it does not name loads as a link does. Material's language selector (integrations/alternate)
  *    then asks for a sitemap beside every <link rel="alternate"> of the page, made for the other-
  *    language versions of a site. Ours are a note's downloads and the feed: beside a note's, in
  *    the note's folder, there is no sitemap (each request would fetch the 404 page, three a note
@@ -43,6 +47,11 @@
   var released = { search: false };
   var ownSitemapSent = false;
   var ownSitemap;
+  var pagesList = null;  // the page's list of pages (2. above), if it names one
+  try {
+    var named = document.currentScript && document.currentScript.getAttribute("data-pages");
+    if (named) pagesList = new URL(named, location.href).href;
+  } catch (error) { pagesList = null; }
 
   function siteSitemap() {
     // the site's own sitemap, beside its base (Material's config: a path relative to the page;
@@ -71,6 +80,11 @@
   XMLHttpRequest.prototype.open = function (method, url) {
     this.__briefingKind = kindOf(String(url));
     this.__briefingAborted = false;
+    if (this.__briefingKind === "own-sitemap" && pagesList) {
+      var args = Array.prototype.slice.call(arguments);
+      args[1] = pagesList;
+      return open.apply(this, args);
+    }
     return open.apply(this, arguments);
   };
   XMLHttpRequest.prototype.send = function () {
@@ -91,6 +105,11 @@
     this.__briefingAborted = true;  // a held request that is aborted is never sent
     return abort.apply(this, arguments);
   };
+
+  // A page opened from a search result by a page load (a result the page's list of pages does
+  // not name, 2. above, or a shared link) carries the words in ?h=: Material highlights them once
+  // the index is in, so it is asked for at once.
+  if (/[?&]h=/.test(location.search)) released.search = true;
 
   function release(kind) {
     if (released[kind]) return;
