@@ -8,7 +8,9 @@ and the last chapter of its last note (the largest navigation and search index o
 Lighthouse's default profile is a mid-range phone on a slow 4G network (simulated
 throttling), so the scores do not depend on this machine's loopback speed. Each page is
 audited --runs times; the table shows the median performance score and the lowest of the
-others. It also reports what a first visit transfers (bytes on the wire, by resource type).
+others. It also reports what a first visit transfers (bytes on the wire, by resource type), and
+Lighthouse's benchmarkIndex of each run: this machine's CPU speed at that moment, which TBT and
+FCP scale with (the same pages scored 0.91 at 990 and 1.00 at 2,100 on 2026-12-06).
 Targets (issue 6; issue 14 for the series): performance >= 0.98, accessibility, best practices and SEO 1.00.
 
 Usage: python bench/bench_lighthouse.py [--runs N] [--keep DIR] [--check] [--sites real,series]
@@ -205,6 +207,8 @@ def main() -> None:
                 f"TBT {metrics['total-blocking-time']['displayValue']}, "
                 f"CLS {metrics['cumulative-layout-shift']['displayValue']}; bytes: "
                 + ", ".join(f"{kind} {size / 1024:.1f} KiB" for kind, size in sorted(sizes.items()) if kind != "total")
+                + "; this machine's speed in each run (Lighthouse's benchmarkIndex: TBT and FCP are its CPU time x4): "
+                + ", ".join(f"{result['environment'].get('benchmarkIndex', 0):.0f}" for result in results)
             )
             for result in results:
                 details.extend(f"  {name}: {row}" for row in failing(result))
