@@ -8,9 +8,9 @@ against a baseline in the same run, as issue 14's other targets are: the synthet
 stock Material on the same docs (``series.stock_config``, with ``navigation.prune`` as ours, so
 both pages carry the same navigation): the last note's own page and its last chapter, each
 opened afresh in Debian's Chromium with a phone's viewport and Chromium's own 4x CPU throttling
-(DevTools', applied, not simulated), ours and stock alternately. From the page's long-task entries (tasks over 50 ms): the blocking time
-after the first contentful paint (TBT's sum, to 2.5 s after load), every long task's time, and
-the first contentful paint. Medians of --runs; ratio ours / stock.
+(DevTools', applied, not simulated), ours and stock alternately. From the page's long-task
+entries (tasks over 50 ms): the blocking time after the first contentful paint (TBT's sum, to
+2.5 s after load), every long task's time, and the first contentful paint. Medians of --runs; ratio ours / stock.
 
 Usage: python bench/bench_first_view_cpu.py [--runs N]
 Needs /usr/bin/chromium (`make browsers`) and Playwright (`make test` installs it).
