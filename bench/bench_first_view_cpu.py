@@ -19,21 +19,17 @@ Needs /usr/bin/chromium (`make browsers`) and Playwright (`make test` installs i
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import series  # noqa: E402
-from bench_lighthouse import SERIES_NOTES, SERIES_PAGES_A_NOTE, PagesLikeHandler  # noqa: E402
+from bench_lighthouse import SERIES_NOTES, SERIES_PAGES_A_NOTE, build, serve  # noqa: E402
 
 from browsing import CHROMIUM_ARGS  # noqa: E402
 
@@ -54,21 +50,6 @@ MEASURE = """() => {
   return {fcp, blocking: tasks.filter(([s, d]) => s + d > fcp).reduce((sum, [, d]) => sum + Math.max(0, d - 50), 0),
           long: tasks.reduce((sum, [, d]) => sum + d, 0)};
 }"""
-
-
-def build(config_file: Path, site_dir: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config_file),
-               "--site-dir", str(site_dir)]
-    done = subprocess.run(command, cwd=config_file.parent, env=env, capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"strict build of {config_file.name} failed:\n{done.stderr[-3000:]}")
-
-
-def serve(site_dir: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PagesLikeHandler, directory=str(site_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def first_view(browser, url: str) -> dict[str, float]:
@@ -96,8 +77,8 @@ def main() -> None:
         tmp_path = Path(tmp)
         ours_config = series.generate(tmp_path / "series", notes=SERIES_NOTES, pages=SERIES_PAGES_A_NOTE)
         stock_config = series.stock_config(ours_config, prune=True)
-        build(ours_config, tmp_path / "ours")
-        build(stock_config, tmp_path / "stock")
+        build(tmp_path / "ours", ours_config)
+        build(tmp_path / "stock", stock_config)
         servers = {"ours": serve(tmp_path / "ours"), "stock": serve(tmp_path / "stock")}
         seen: dict[tuple[str, str], list[dict[str, float]]] = {}
         with sync_playwright() as playwright:
