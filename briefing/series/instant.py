@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from briefing.series.notes import folder_of
+
 SITE_LIST = "assets/pages.xml"
 NOTE_LISTS = "assets/pages"
 
@@ -47,14 +49,11 @@ def lists(pages: list[Listed], notes: dict[str, str]) -> dict[str, str]:
     """Site path -> XML of every list: ``pages`` in the sitemap's order; ``notes``: each note's
     folder -> its own page's src_uri."""
     homes = set(notes.values())
+    tops = [top if (top := folder_of(page.src_uri)) in notes else None for page in pages]
 
-    def folder(page: Listed) -> str | None:
-        top = page.src_uri.split("/", 1)[0] if "/" in page.src_uri else None
-        return top if top in notes else None
+    def listed(note: str | None) -> str:
+        """The pages in no note, every note's own page and ``note``'s pages (None: none)."""
+        return xml([page.loc for page, top in zip(pages, tops, strict=True)
+                    if top is None or top == note or page.src_uri in homes])
 
-    shared = [page.loc for page in pages if folder(page) is None or page.src_uri in homes]
-    out = {SITE_LIST: xml(shared)}
-    for name in notes:
-        out[list_of(name)] = xml([page.loc for page in pages
-                                  if folder(page) is None or page.src_uri in homes or folder(page) == name])
-    return out
+    return {SITE_LIST: listed(None), **{list_of(name): listed(name) for name in notes}}

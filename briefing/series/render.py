@@ -304,9 +304,9 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def write_page_lists(build: Build, site: Path) -> None:
     """Each note's list and the site's (``briefing.series.instant``), pages as the sitemap lists them."""
-    pages = [_instant.Listed(file.src_uri, file.page.canonical_url or file.page.abs_url)
-             for file in build.citations.files.documentation_pages()
-             if file.page is not None and not file.page.is_link and (file.page.canonical_url or file.page.abs_url)]
+    pages = [_instant.Listed(file.src_uri, loc) for file in build.citations.files.documentation_pages()
+             if file.page is not None and not file.page.is_link
+             and (loc := file.page.canonical_url or file.page.abs_url)]
     notes = {record.folder: record.index for record in build.series.catalogue.notes}
     for name, text in _instant.lists(pages, notes).items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
