@@ -214,6 +214,43 @@ def test_phone_tap_opens_the_note_under_its_line_and_closes_it(phone):
     expect(note_beside(phone, note_marker(phone, 1))).to_be_visible()
 
 
+def test_phone_first_view_copies_no_note_until_its_marker_is_tapped(phone):
+    """Issue 14: a phone's first view makes no copy of a note. Each marker names its copy's id,
+    collapsed; a tap makes that copy right after its own marker, and a note the chart repeats
+    (notes 6 and 7) gets a copy of its own for each of its markers."""
+    open_chapter(phone, PAGES["afghan-migration"])
+    markers = phone.locator("article a.footnote-ref")
+    named = markers.evaluate_all("all => all.map(m => [m.getAttribute('aria-controls'), m.ariaExpanded])")
+    ids = [name for name, _ in named]
+    assert len(ids) >= 4 and all(expanded == "false" for _, expanded in named), named
+    assert len(set(ids)) == len(ids) and "aside-fn:6-2" in ids and "aside-fn:7-2" in ids, ids
+    assert phone.locator(".note-aside").count() == 0
+    for index, name in enumerate(ids):
+        marker = markers.nth(index)
+        marker.evaluate("m => m.scrollIntoView({block: 'center'})")
+        marker.tap()
+        note = phone.locator(f'[id="{name}"]')
+        expect(note).to_be_visible()
+        expect(note).to_be_focused()
+        assert note.evaluate("(n, m) => n.previousElementSibling === (m.closest('sup') || m)", marker.element_handle())
+        assert phone.locator(".note-aside").count() == index + 1
+        marker.tap()
+        expect(note).to_be_hidden()
+    assert phone.locator(".note-aside").count() == len(ids)
+
+
+def test_phone_turned_wide_puts_every_note_beside_the_text(phone):
+    """The copies a phone did not make are made when the screen becomes wide enough."""
+    open_chapter(phone, PAGES["security-challenge"])
+    assert phone.locator(".note-aside").count() == 0
+    phone.set_viewport_size(WIDE)
+    phone.wait_for_function(
+        "() => [...document.querySelectorAll('article a.footnote-ref')].every(a => a.ariaExpanded === 'true')")
+    phone.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    column = phone.evaluate(COLUMN)
+    assert column["markers"] >= 8 and column_problems(column) == [], column_problems(column)
+
+
 def test_phone_note_opened_at_the_bottom_of_the_screen_scrolls_into_view_with_its_marker(phone):
     """A marker on the screen's last line: the page scrolls just enough to show its note,
     and the note stays inside its paragraph (note 13 ends one)."""
@@ -322,8 +359,8 @@ def test_printed_page_has_the_notes_at_the_end_only(new_context, viewport):
     assert [notes.nth(index).get_attribute("value") for index in range(notes.count())] == [str(n) for n in range(8, 16)]
     for index in range(notes.count()):
         expect(notes.nth(index)).to_be_visible()
-    copies = page.locator(".note-aside")
-    assert copies.count() == notes.count()
+    copies = page.locator(".note-aside")  # a phone makes only the copy it opened
+    assert copies.count() == (notes.count() if viewport is WIDE else 1)
     for index in range(copies.count()):
         expect(copies.nth(index)).to_be_hidden()
     padding, min_height = page.locator("article").evaluate(

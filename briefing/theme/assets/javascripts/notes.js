@@ -12,6 +12,10 @@
 //     note's Close button hides it. One note is open at a time.
 // Activating a marker moves the focus into its note and Escape moves it back; the marker
 // names the note it controls (aria-controls) and says whether it is shown (aria-expanded).
+// On narrower screens a note's copy is made when its marker is first activated: until then
+// the marker names the copy's id in aria-controls with aria-expanded="false", as a collapsed
+// disclosure may (a phone's first view then copies nothing: issue 14). On wide screens every
+// copy is made at once, to be placed in the column.
 // Material's instant navigation swaps pages without running this file again: document$
 // sets each page up. The listeners are registered once, on document, on the media query and
 // in one ResizeObserver, so page after page adds none.
@@ -19,7 +23,8 @@
   const WIDE = matchMedia("screen and (min-width: 76.25em)");
   const GAP = 8; // px kept free between two notes in the column
 
-  let page = { article: null, notes: [], open: null }; // notes: [{marker, aside}] in page order
+  // notes: [{marker, note, id, aside}] in page order; aside is null until the copy is made.
+  let page = { article: null, notes: [], open: null };
   const resized = new ResizeObserver(() => requestAnimationFrame(place));
 
   // The note a marker leads to: an element of a .footnote block on this page, or null.
@@ -33,13 +38,10 @@
 
   // A copy of the note, without its "back to the text" link and ids; numbered notes (list
   // items) show their number, a note that is a block of its own (the author note) as it is.
-  const asideFor = (marker, note) => {
+  const asideFor = ({ marker, note, id }) => {
     const label = marker.getAttribute("aria-label") || `Note ${marker.textContent.trim()}`;
     const aside = document.createElement("span");
     aside.className = "note-aside";
-    // One id per copy: a note may have several markers (a timeline or a chart repeats one).
-    let id = `aside-${note.id}`;
-    for (let n = 2; document.getElementById(id); n += 1) id = `aside-${note.id}-${n}`;
     aside.id = id;
     aside.setAttribute("role", "note");
     aside.setAttribute("aria-label", label);
@@ -69,15 +71,31 @@
     return aside;
   };
 
-  const entryOf = (element) => page.notes.find(({ marker, aside }) => element === marker || element === aside);
+  // The entry of a marker or of a copy; undefined for anything else (null: no copy is open).
+  const entryOf = (element) =>
+    element ? page.notes.find(({ marker, aside }) => element === marker || element === aside) : undefined;
+
+  // The entry's copy, made and put right after its marker the first time it is asked for.
+  const made = (entry) => {
+    if (!entry.aside) {
+      entry.aside = asideFor(entry);
+      (entry.marker.closest("sup") || entry.marker).after(entry.aside);
+    }
+    return entry.aside;
+  };
 
   // aria-expanded and the open class follow the layout (wide: every note shown) and page.open.
   const show = () => {
     for (const { marker, aside } of page.notes) {
-      const open = !WIDE.matches && aside === page.open;
-      aside.classList.toggle("note-aside--open", open);
+      const open = !WIDE.matches && aside !== null && aside === page.open;
+      if (aside) aside.classList.toggle("note-aside--open", open);
       marker.setAttribute("aria-expanded", String(WIDE.matches || open));
     }
+  };
+
+  // Wide screens show every note: each copy is made before it is shown or placed.
+  const makeAllWhenWide = () => {
+    if (WIDE.matches) page.notes.forEach((entry) => made(entry));
   };
 
   // Wide screens: each note level with its marker's line, pushed below the previous note
@@ -86,7 +104,7 @@
     const { article, notes } = page;
     if (!article || !notes.length || !article.isConnected) return;
     if (!WIDE.matches) {
-      for (const { aside } of notes) aside.style.removeProperty("inset");
+      for (const { aside } of notes) if (aside) aside.style.removeProperty("inset");
       article.style.removeProperty("min-height");
       return;
     }
@@ -120,7 +138,7 @@
   };
 
   const open = (entry) => {
-    page.open = entry.aside;
+    page.open = made(entry);
     show();
     entry.aside.focus({ preventScroll: true });
     reveal(entry);
@@ -139,14 +157,18 @@
     page = { article, notes: [], open: null };
     if (!article) return;
     article.querySelectorAll(".note-aside").forEach((aside) => aside.remove());
+    const ids = new Set();
     for (const marker of article.querySelectorAll("a.footnote-ref")) {
       const note = marker.closest(".footnote") ? null : noteOf(marker);
       if (!note) continue;
-      const aside = asideFor(marker, note);
-      (marker.closest("sup") || marker).after(aside);
-      marker.setAttribute("aria-controls", aside.id);
-      page.notes.push({ marker, aside });
+      // One id per copy: a note may have several markers (a timeline or a chart repeats one).
+      let id = `aside-${note.id}`;
+      for (let n = 2; ids.has(id) || document.getElementById(id); n += 1) id = `aside-${note.id}-${n}`;
+      ids.add(id);
+      marker.setAttribute("aria-controls", id);
+      page.notes.push({ marker, note, id, aside: null });
     }
+    makeAllWhenWide();
     show();
     place();
     if (page.notes.length) resized.observe(article);
@@ -167,9 +189,9 @@
       event.preventDefault();
       event.stopPropagation();
       if (WIDE.matches) {
-        entry.aside.focus({ preventScroll: true });
+        made(entry).focus({ preventScroll: true });
         entry.aside.scrollIntoView({ block: "nearest" });
-      } else if (page.open === entry.aside) {
+      } else if (page.open && page.open === entry.aside) {
         close();
       } else {
         open(entry);
@@ -191,6 +213,7 @@
 
   WIDE.addEventListener("change", () => {
     page.open = null;
+    makeAllWhenWide();
     show();
     place();
   });
