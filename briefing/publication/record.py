@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefing.series.record import Author, NoteRecord
+from briefing.series.record import Author, NoteRecord, slugify
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -143,11 +143,6 @@ def join_names(names: list[str]) -> str:
 
 def _two(value: int | None) -> str | None:
     return None if value is None else f"{value:02d}"
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def site_address(site_url: str | None) -> str:

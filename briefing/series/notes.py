@@ -16,13 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.series.record import Author, NoteRecord, parse
+from briefing.series.record import Author, NoteRecord, parse, slugify
 
 INDEX = "index.md"
 REFERENCES = "references.md"  # each note's References page, which the build makes
 AUTHORS = "authors"  # the folder of the series' author pages, which the build makes
 ABSTRACT_RE = re.compile(r"^(?P<level>#{2,6})[ \t]+Abstract[ \t#]*$", re.M | re.I)
 HEADING_RE = re.compile(r"^(?P<level>#{1,6})[ \t]+\S", re.M)
+# A note's folder name is its address: characters a URL's path carries as they are.
+FOLDER_RE = re.compile(r"[A-Za-z0-9._-]+")
 
 
 @dataclass
@@ -69,6 +71,10 @@ def catalogue(pages: dict[str, str], docs: str = "docs") -> Catalogue:
             found.problems.append(f"{label}/: the build makes the series' author pages at {AUTHORS}/: rename the "
                                   "folder (a note's folder is named for the note)")
             continue
+        if not FOLDER_RE.fullmatch(folder):
+            name = slugify(folder) or "note"
+            found.problems.append(f"{label}/: a note's folder name is the note's address on the site: use letters, "
+                                  f"digits, '-', '_' and '.' only: rename the folder, e.g. to {name!r}")
         index = f"{folder}/{INDEX}"
         if index not in pages:
             found.problems.append(f"{label}/: a folder of Markdown pages in a series is a note, and a note needs its "
