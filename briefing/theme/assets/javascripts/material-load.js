@@ -34,6 +34,19 @@
  *    briefing.css keys the same rule on data-briefing-switching, which this script sets only
  *    when a palette toggle changes, before Material's own handler, and removes after the next
  *    frame (tests/browser/test_palette.py).
+ *
+ * 4. Style sheets are not loaded again as the bundle starts. Its instant navigation makes every
+ *    relative href and src of the page absolute (integrations/instant: resolve(), a self-assignment
+ *    of each), so that a link still leads where it did once the address bar has moved on. For a
+ *    <link rel="stylesheet"> that is a new href: the browser loads the sheet again, parses it
+ *    again and restyles the whole page, in the bundle's first task. This script keeps the page's
+ *    style sheets out of that list (Material asks for it with the selector "[href], [src]", and
+ *    only there) and remembers each one's address and href as written. In a page the navigation
+ *    fetches later, a style sheet at one of those addresses is given that same href: Material
+ *    compares the new <head> with the old one by their HTML, so the sheet is kept, as it is
+ *    today, not swapped. The site's main.html sets the classes the bundle and its focus-visible
+ *    polyfill put on <html> ("js js-focus-visible") in <head>, before the first style: one more
+ *    whole restyle the bundle no longer makes (tests/browser/test_first_load.py).
  */
 (function () {
   "use strict";
@@ -141,6 +154,32 @@
     var target = event.target;
     if (target && target.closest && target.closest("label[for=__search], .md-search")) release("search");
   }, true);
+
+  // Style sheets (4. above).
+  var querySelectorAll = Document.prototype.querySelectorAll;
+  var SHEET = "link[rel~=stylesheet][href]";
+  var sheets = null;  // the first page's style sheets: address -> href as written
+  Document.prototype.querySelectorAll = function (selector) {
+    var found = querySelectorAll.apply(this, arguments);
+    if (selector !== "[href], [src]") return found;
+    var page = this === document;
+    if (page && sheets === null) {
+      sheets = new Map();
+      Array.prototype.forEach.call(found, function (element) {
+        if (element.matches(SHEET)) sheets.set(element.href, element.getAttribute("href"));
+      });
+    }
+    if (!sheets) return found;
+    return Array.prototype.filter.call(found, function (element) {
+      if (!element.matches(SHEET)) return true;
+      if (page) return false;
+      var address;
+      try { address = new URL(element.getAttribute("href"), location.href).href; } catch (error) { return true; }
+      if (!sheets.has(address)) return true;  // a sheet the first page did not have: Material's way
+      element.setAttribute("href", sheets.get(address));
+      return false;
+    });
+  };
 
   // Palette (3. above): capture phase, before Material's listener on the toggle itself.
   document.addEventListener("change", function (event) {
