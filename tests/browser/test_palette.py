@@ -72,3 +72,29 @@ def test_a_page_load_restyles_nothing_for_the_palette_and_a_switch_still_changes
     attribute, durations = state["during"]
     assert attribute and set(durations.split(", ")) == {"0s"}, durations
     assert state["after"] == state["before"]
+
+
+ROOT_SCHEME = """() => [getComputedStyle(document.documentElement).colorScheme,
+  document.querySelectorAll('meta[name="color-scheme"]').length, document.body.dataset.mdColorScheme]"""
+
+
+def test_the_page_s_colour_scheme_follows_the_palette_without_material_s_meta(new_context):
+    """Material adds <meta name="color-scheme"> as its bundle starts and fills it in: each a
+    whole restyle. The page holds no such meta (material-load.js) and its root takes the
+    palette's scheme from briefing.css: light, dark after a switch, dark on a page loaded
+    afresh in dark, dark for a reader whose system is dark, and the page's own canvas with it."""
+    page = new_context(color_scheme="light").new_page()
+    page.goto(PAGES["home"])
+    wait_for_site(page)
+    assert page.evaluate(ROOT_SCHEME) == ["light", 0, "default"]
+    page.get_by_title("Switch to dark mode").click()
+    page.wait_for_function("() => getComputedStyle(document.documentElement).colorScheme === 'dark'")
+    assert page.evaluate(ROOT_SCHEME) == ["dark", 0, "slate"]
+    page.goto(PAGES["conclusion"])
+    wait_for_site(page)
+    assert page.evaluate(ROOT_SCHEME) == ["dark", 0, "slate"]
+    dark = new_context(color_scheme="dark").new_page()
+    dark.goto(PAGES["security-challenge"])
+    wait_for_site(dark)
+    dark.wait_for_function("() => getComputedStyle(document.documentElement).colorScheme === 'dark'")
+    assert dark.evaluate(ROOT_SCHEME) == ["dark", 0, "slate"]

@@ -46,7 +46,15 @@
  *    compares the new <head> with the old one by their HTML, so the sheet is kept, as it is
  *    today, not swapped. The site's main.html sets the classes the bundle and its focus-visible
  *    polyfill put on <html> ("js js-focus-visible") in <head>, before the first style: one more
- *    whole restyle the bundle no longer makes (tests/browser/test_first_load.py).
+ *    whole restyle the bundle no longer makes (tests/browser/test_first_view.py).
+ *
+ * 5. The page's colour scheme is set by CSS, not by a <meta>. Material's palette adds
+ *    <meta name="color-scheme"> to <head> as the bundle starts, then sets its content from the
+ *    header's computed color-scheme, and does so again at every switch (components/palette).
+ *    Adding such a meta, and changing it, restyles the whole page each time, even to the value
+ *    the page already has. That meta is kept out of <head>: Material fills in an element the page
+ *    does not hold. briefing.css gives :root the scheme of the palette on <body> (light, or dark
+ *    for slate), from the first paint and at each switch (tests/browser/test_palette.py).
  */
 (function () {
   "use strict";
@@ -179,6 +187,17 @@
       element.setAttribute("href", sheets.get(address));
       return false;
     });
+  };
+
+  // The palette's colour-scheme meta (5. above): kept out of <head>, so Material's bundle fills
+  // in an element the page does not hold.
+  var appendChild = Node.prototype.appendChild;
+  Node.prototype.appendChild = function (node) {
+    if (this === document.head && node instanceof HTMLMetaElement && node.name === "color-scheme" &&
+        !node.content) {
+      return node;
+    }
+    return appendChild.apply(this, arguments);
   };
 
   // Palette (3. above): capture phase, before Material's listener on the toggle itself.
