@@ -42,6 +42,13 @@ def wait_for_site(page: Page) -> None:
         page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme")
 
 
+def page_with_script(new_context, script: str, viewport: dict = WIDE) -> Page:
+    """A new page that runs ``script`` before any of the site's own (an observer, a counter)."""
+    context = new_context(viewport=viewport)
+    context.add_init_script(script)
+    return context.new_page()
+
+
 def open_chapter(page: Page, address: str) -> None:
     page.goto(address)
     wait_for_site(page)

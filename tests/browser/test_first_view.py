@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browsing import FIRST_VIEW_LIMIT, PAGES, PAPER, WIDE, first_view
+from browsing import FIRST_VIEW_LIMIT, PAGES, PAPER, WIDE, first_view, page_with_script
 
 
 @pytest.mark.parametrize("name", ["series", "home", "security-challenge", "references"])
@@ -70,9 +70,7 @@ def test_the_page_s_classes_are_set_before_its_first_style_and_the_bundle_change
     """Material's bundle swaps <html>'s "no-js" for "js" and its focus-visible polyfill adds
     "js-focus-visible": each was a restyle of the whole page after its first paint. main.html sets
     both in <head>, before any style sheet; the bundle's own changes then change nothing."""
-    context = new_context(viewport=WIDE)
-    context.add_init_script(WATCH)
-    page = context.new_page()
+    page = page_with_script(new_context, WATCH)
     first_view(page, PAGES["security-challenge"])
     assert page.evaluate("document.documentElement.className") == "js js-focus-visible"
     changes = [c for c in page.evaluate(CHANGES) if c["what"] == "class"]
@@ -87,9 +85,7 @@ def test_style_sheets_keep_their_href_and_the_instant_navigation_keeps_them_page
     each style sheet was loaded, parsed and applied again (a whole restyle). material-load.js
     keeps them as written; a page fetched later, at another depth of the site, keeps the same
     <link> elements, and the page is styled as before."""
-    context = new_context(viewport=WIDE)
-    context.add_init_script(WATCH)
-    page = context.new_page()
+    page = page_with_script(new_context, WATCH)
     first_view(page, PAGES["security-challenge"])
     sheets = "() => [...document.querySelectorAll('link[rel~=stylesheet]')].map((l) => l.getAttribute('href'))"
     written = page.evaluate(sheets)

@@ -17,7 +17,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browsing import PAGES, PHONE, WIDE, note_beside, note_marker, open_chapter, wait_for_site
+from browsing import PAGES, PHONE, WIDE, note_beside, note_marker, open_chapter, page_with_script, wait_for_site
 from sitebuild import ROOT
 
 # The column's geometry, in CSS px of the page (scroll offset added), with each note's marker.
@@ -446,9 +446,7 @@ COUNT_LISTENERS = """(() => {
 
 
 def test_instant_navigation_sets_up_every_page_and_adds_no_listener(new_context):
-    context = new_context(viewport=WIDE)
-    context.add_init_script(COUNT_LISTENERS)
-    page = context.new_page()
+    page = page_with_script(new_context, COUNT_LISTENERS)
     open_chapter(page, PAGES["security-challenge"])
     held = "() => [window.__notesListeners.size, [...window.__notesObserved.values()].reduce((a, b) => a + b, 0)]"
     first = page.evaluate(held)
