@@ -407,18 +407,21 @@ def test_a_folder_named_authors_is_refused(fixture_site):
     failing(fixture_site(pages, options=series_options()), "docs/authors/:", "author pages")
 
 
+def first_note_in(folder: str) -> dict[str, str]:
+    """The first fixture note's pages in a folder of another name."""
+    return {key.replace("first-note/", f"{folder}/", 1): text for key, text in note_pages(*ONE).items()}
+
+
 @pytest.mark.parametrize("folder", ['say "hi" & more', "Note 3", "<x>"])
 def test_a_note_folder_whose_name_a_url_cannot_carry_as_it_is_is_refused(fixture_site, folder):
     """A note's folder name is its address, printed into links, lists and feeds: a quote, a
     space or an angle bracket there fails, naming the folder and a name that works."""
-    pages = {key.replace("first-note/", f"{folder}/", 1): text for key, text in note_pages(*ONE).items()}
-    failing(fixture_site(pages, options=series_options()), f"docs/{folder}/:", "note's address",
+    failing(fixture_site(first_note_in(folder), options=series_options()), f"docs/{folder}/:", "note's address",
             "rename the folder, e.g. to '")
 
 
 def test_a_note_folder_named_with_capitals_dots_and_underscores_builds(fixture_site):
-    pages = {key.replace("first-note/", "Note_2.1/", 1): text for key, text in note_pages(*ONE).items()}
-    result = fixture_site(pages, options=series_options())
+    result = fixture_site(first_note_in("Note_2.1"), options=series_options())
     assert result.ok, result.text()
     assert (result.site_dir / "Note_2.1" / "first-chapter" / "index.html").is_file()
 

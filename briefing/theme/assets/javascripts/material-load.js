@@ -64,8 +64,8 @@
   var open = XMLHttpRequest.prototype.open;
   var send = XMLHttpRequest.prototype.send;
   var abort = XMLHttpRequest.prototype.abort;
-  var held = { search: [] };
-  var released = { search: false };
+  var heldSearch = [];  // the search index's request, until a reader starts to search (1. above)
+  var searchReleased = false;
   var ownSitemapSent = false;
   var ownSitemap;
   var pagesList = null;  // the page's list of pages (2. above), if it names one
@@ -116,8 +116,8 @@
       ownSitemapSent = true;
       return send.apply(this, arguments);
     }
-    if (kind && !released[kind]) {
-      held[kind].push({ request: this, args: arguments });
+    if (kind === "search" && !searchReleased) {
+      heldSearch.push({ request: this, args: arguments });
       return undefined;
     }
     return send.apply(this, arguments);
@@ -130,12 +130,12 @@
   // A page opened from a search result by a page load (a result the page's list of pages does
   // not name, 2. above, or a shared link) carries the words in ?h=: Material highlights them once
   // the index is in, so it is asked for at once.
-  if (/[?&]h=/.test(location.search)) released.search = true;
+  if (/[?&]h=/.test(location.search)) searchReleased = true;
 
-  function release(kind) {
-    if (released[kind]) return;
-    released[kind] = true;
-    held[kind].splice(0).forEach(function (item) {
+  function releaseSearch() {
+    if (searchReleased) return;
+    searchReleased = true;
+    heldSearch.splice(0).forEach(function (item) {
       if (!item.request.__briefingAborted) send.apply(item.request, item.args);
     });
   }
@@ -146,21 +146,21 @@
 
   // Search: the box focused, the toggle set, or a key that opens search (Material: /, s, f).
   document.addEventListener("focusin", function (event) {
-    if (isSearchBox(event.target)) release("search");
+    if (isSearchBox(event.target)) releaseSearch();
   }, true);
   document.addEventListener("change", function (event) {
-    if (event.target && event.target.id === "__search" && event.target.checked) release("search");
+    if (event.target && event.target.id === "__search" && event.target.checked) releaseSearch();
   }, true);
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
     if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && /^[/sf]$/i.test(event.key)) {
-      release("search");
+      releaseSearch();
     }
   }, true);
   document.addEventListener("pointerdown", function (event) {
     var target = event.target;
-    if (target && target.closest && target.closest("label[for=__search], .md-search")) release("search");
+    if (target && target.closest && target.closest("label[for=__search], .md-search")) releaseSearch();
   }, true);
 
   // Style sheets (4. above).
