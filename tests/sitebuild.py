@@ -58,6 +58,11 @@ class BuildResult:
     def soup(self, page: str = "") -> BeautifulSoup:
         return BeautifulSoup(self.html(page), "html.parser")
 
+    def stylesheet(self) -> str:
+        """The text of the generator's one style sheet (briefing.common.theme.stylesheet)."""
+        (sheet,) = (self.site_dir / "assets").glob("briefing.*.css")
+        return sheet.read_text(encoding="utf-8")
+
     def endnotes(self, page: str = "") -> dict[str, str]:
         """A page's numbered notes, number -> text (spaces collapsed), without their links back."""
         found = {}

@@ -7,6 +7,11 @@ the package, so that a site needs only its docs, its .bib and mkdocs.yml.
 - Assets: added to the site's files (``on_files``) unless the site has a file of that name
   (the site's wins), and linked from every page (``extra_css``, ``extra_javascript``), before
   the site's own; ``FILES`` only from the pages that need them.
+- One style sheet (``stylesheet``): the concerns' sheets (``STYLES``) joined in order into
+  ``assets/briefing.<digest>.css``, each part the site's own file of that name if it has one. A
+  first view waits for every sheet it links: six small ones were six more requests before the
+  first paint (issue 14). The name carries a digest of the text, as Material's own do, so a
+  browser that kept the last deploy's sheet does not style a new page with it.
 - The theme's Jinja environment: one per build (``ThemeEnv``): MkDocs renders page content
   before its ``on_env`` event, and a new environment per page would compile every template again.
 - Compiled templates kept between builds (``bytecode_cache``): Jinja's own bytecode cache under
@@ -53,7 +58,7 @@ class Asset:
     defer: bool = False  # a script: loaded with defer
 
 
-# In the order the pages link them (later style sheets win).
+# The parts of the one style sheet (``stylesheet``), in order: a later part wins.
 STYLES = (
     Asset("assets/briefing.css", PACKAGE / "theme" / "assets" / "briefing.css"),
     Asset("assets/publication.css", PACKAGE / "publication" / "assets" / "publication.css"),
@@ -89,10 +94,24 @@ def add_template_dirs(config: MkDocsConfig) -> None:
     dirs[at:at] = ours
 
 
+def stylesheet(config: MkDocsConfig) -> tuple[str, str]:
+    """The site path and the text of the generator's one style sheet: ``STYLES`` in order, each
+    from the site's own file of that name (``docs/assets/reader.css``...) if it has one."""
+    parts = []
+    for asset in STYLES:
+        own = Path(config.docs_dir) / asset.path
+        source = own if own.is_file() else asset.source
+        parts.append(f"/* {asset.path} */\n{source.read_text(encoding='utf-8')}")
+    text = "\n".join(parts)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"assets/briefing.{digest}.css", text
+
+
 def link_assets(config: MkDocsConfig) -> None:
-    """Every page links the generator's style sheets and scripts, before the site's own."""
-    listed = set(config.extra_css)
-    config.extra_css[:0] = [asset.path for asset in STYLES if asset.path not in listed]
+    """Every page links the generator's style sheet and scripts, before the site's own."""
+    path, _text = stylesheet(config)
+    if path not in config.extra_css:
+        config.extra_css.insert(0, path)
     scripts = {str(script.path) if isinstance(script, ExtraScriptValue) else str(script)
                for script in config.extra_javascript}
     ours = []
@@ -105,16 +124,20 @@ def link_assets(config: MkDocsConfig) -> None:
 
 
 def add_assets(files: Files, config: MkDocsConfig) -> Files:
-    """The generator's assets as files of the site, unless the site has its own of that name;
-    and none of the files of its template folders (MkDocs copies a theme folder's non-template
-    files into the site: ``partials/print-edition/paged.css`` is a template)."""
+    """The generator's assets as files of the site, unless the site has its own of that name,
+    and its one style sheet; and none of the files of its template folders that are templates
+    (MkDocs copies a theme folder's non-template files into the site:
+    ``partials/print-edition/paged.css`` is a template) or parts of that sheet."""
     ours = tuple(str(path) for path in TEMPLATE_DIRS)
+    parts = {str(asset.source) for asset in STYLES}  # in the one style sheet, not on their own
     for file in [f for f in files if f.abs_src_path and f.abs_src_path.startswith(ours)
-                 and f.src_uri.startswith("partials/")]:
+                 and (f.src_uri.startswith("partials/") or f.abs_src_path in parts)]:
         files.remove(file)
-    for asset in STYLES + SCRIPTS + EARLY_SCRIPTS + FILES:
+    for asset in SCRIPTS + EARLY_SCRIPTS + FILES:
         if files.get_file_from_path(asset.path) is None:
             files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+    path, text = stylesheet(config)
+    files.append(File.generated(config, path, content=text))
     lighter_palette(files, config)
     return files
 

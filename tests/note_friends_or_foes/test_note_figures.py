@@ -127,8 +127,8 @@ def test_notes_still_number_one_to_fifteen(real_site):
 
 def test_key_figures_css_is_loaded_with_print_rules(real_site):
     home = real_site.html(PAPER)
-    assert re.search(r'href="[^"]*assets/key-figures\.css', home)
-    css = (real_site.site_dir / "assets" / "key-figures.css").read_text(encoding="utf-8")
+    assert re.search(r'href="[^"]*assets/briefing\.[0-9a-f]{8}\.css"', home)
+    css = real_site.stylesheet().split("/* assets/key-figures.css */", 1)[1].split("\n/* assets/", 1)[0]
     assert "@media print" in css and "var(--md-default-fg-color)" in css
 
 
