@@ -145,6 +145,25 @@ def test_a_nav_title_reaches_the_contents_list_as_text(fixture_site):
     assert not links[0].xpath(".//*")  # no <b>, <script> or <em> made of it
 
 
+def test_extra_s_strings_are_escaped_in_every_page(fixture_site):
+    """mkdocs.yml's extra: (briefing.site_policy.extra makes its strings text)."""
+    result = fixture_site(
+        {"index.md": "---\nstatus: new\n---\n# Home\n\nText.\n", "other.md": "# Other\n\nText.\n"},
+        extra={"generator": False, "status": {"new": EVIL},
+               "social": [{"icon": "fontawesome/brands/github", "link": "https://github.com/example?a=1&b=2",
+                           "name": EVIL}],
+               "alternate": [{"name": EVIL, "link": "/briefing/", "lang": "en"}]})
+    assert result.ok, result.text()
+    pages = pages_of(result.site_dir)
+    assert_nothing_injected(pages)
+    home = lxml.html.document_fromstring((result.site_dir / "index.html").read_bytes())
+    (status,) = home.xpath("//span[contains(@class, 'md-status--new')]")
+    assert status.get("title") == EVIL  # the text as written, once escaped in the HTML
+    (social,) = home.xpath("//a[contains(@class, 'md-social__link')]")
+    assert social.get("href") == "https://github.com/example?a=1&b=2" and social.get("title") == EVIL
+    assert EVIL in [a.text_content().strip() for a in home.xpath("//a[@hreflang='en']")]
+    raw = (result.site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'title="A &#34;quoted&#34; &lt;script&gt;' in raw
+
+
 # ----------------------------------------------------------------------------- the real site
-
-

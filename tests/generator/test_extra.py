@@ -1,0 +1,125 @@
+"""mkdocs.yml's extra:, which Material's templates print: no script from another site, only
+http(s) links or paths of the site, known keys, and its strings escaped wherever they are
+printed (briefing.site_policy.extra)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import material
+import pytest
+
+from briefing.site_policy import extra as policy
+
+THEME_DIRS = [str(Path(material.__file__).parent / "templates")]  # Material's .icons/
+GITHUB = "fontawesome/brands/github"
+
+
+# ----------------------------------------------------------------------------- pure functions
+
+
+@pytest.mark.parametrize("link", ["https://example.org/a?b=1&c=2", "http://example.org", "/", "about/",
+                                  "../feed.xml", "#top"])
+def test_a_link_may_be_http_s_or_a_path_of_the_site(link):
+    assert policy.link_problem(link) is None
+
+
+@pytest.mark.parametrize(("link", "fix"), [
+    ("javascript:alert(1)", "a javascript: link: write an http(s) address"),
+    ("JavaScript:alert(1)", "a javascript: link"),
+    ("data:text/html,x", "a data: link"),
+    ("mailto:a@example.org", "a mailto: link"),
+    ('https://example.org/" onmouseover="x', "percent-encode them"),
+    ("https://example.org/a b", "percent-encode them"),
+    ("https://example.org/<b>", "percent-encode them"),
+    ("//example.org/a", "write the address with its scheme: https://example.org/a"),
+    ("https:/nowhere", "names its site"),
+    ("http://[::1", "not an address"),
+    ("", "write an address as text"),
+    (None, "write an address as text"),
+    (3, "write an address as text"),
+])
+def test_a_link_that_is_no_http_s_address_or_path_names_the_fix(link, fix):
+    assert fix in policy.link_problem(link)
+
+
+def test_check_sorts_errors_from_warnings_each_at_its_key():
+    errors, warnings = policy.check({
+        "generator": False, "homepage": "https://example.org/",
+        "social": [{"icon": GITHUB, "link": "https://github.com/x", "name": "X"},
+                   {"icon": "nosuch/icon", "link": "ftp://x.org/", "colour": "red"}],
+        "status": {"new": "Recently added", "b d": "Bad"}, "tags": {"Rivers": "rivers", "Borders": "a b"},
+        "analytics": {"provider": "google"}, "polyfills": ["https://cdn.example/x.js"], "scope": "/",
+        "generatr": False,
+    }, THEME_DIRS)
+    assert [policy.key_name(e.path) for e in errors] == [
+        "extra.social[1].link", "extra.social[1].icon", "extra.status.b d", "extra.tags.Borders",
+        "extra.analytics", "extra.polyfills"]
+    assert [policy.key_name(w.path) for w in warnings] == ["extra.social[1].colour", "extra.generatr"]
+    assert "they are: icon, link, name" in str(warnings[0])
+
+
+@pytest.mark.parametrize(("value", "fix"), [
+    ({"scope": '/");alert(1);("'}, "write a path of letters"),
+    ({"generator": "no"}, "true or false"),
+    ({"social": {"icon": GITHUB}}, "a list of links in the footer"),
+    ({"social": [{"link": "https://x.org/"}]}, "name one of the theme's icons"),
+    ({"status": ["new"]}, "a mapping of page status"),
+    ({"consent": {"title": "Cookies"}}, "the cookie banner for analytics"),
+])
+def test_a_wrong_value_is_an_error_that_names_the_fix(value, fix):
+    errors, warnings = policy.check(value, THEME_DIRS)
+    assert len(errors) == 1 and fix in str(errors[0]) and not warnings
+
+
+def test_the_theme_s_icons_are_looked_for_in_every_theme_folder(tmp_path):
+    (tmp_path / ".icons" / "own").mkdir(parents=True)
+    (tmp_path / ".icons" / "own" / "mark.svg").write_text("<svg/>", encoding="utf-8")
+    assert policy.icon_problem("own/mark", THEME_DIRS + [str(tmp_path)]) is None
+    assert "no icon 'own/mark'" in policy.icon_problem("own/mark", THEME_DIRS)
+    assert policy.icon_problem("../../etc/passwd", THEME_DIRS + [str(tmp_path)]) is not None
+
+
+# ----------------------------------------------------------------------------- builds
+
+
+def _line_of(config_file, key: str) -> int:
+    """The line of mkdocs.yml where ``key:`` is first written (under extra:)."""
+    lines = config_file.read_text(encoding="utf-8").splitlines()
+    start = lines.index("extra:")
+    return next(number for number, line in enumerate(lines, 1)
+                if number > start and re.match(rf"\s*-?\s*{re.escape(key)}:", line))
+
+
+@pytest.mark.parametrize(("extra", "key", "message"), [
+    ({"analytics": {"provider": "google", "property": "G-XXXXXXXX"}}, "analytics",
+     "extra.analytics: an analytics provider's script, fetched from its site by every page: "
+     "the site makes no request to another site"),
+    ({"polyfills": ["https://cdn.example/p.js"]}, "polyfills", "extra.polyfills: scripts fetched from another site"),
+    ({"social": [{"icon": GITHUB, "link": "javascript:alert(1)"}]}, "link",
+     "extra.social[0].link: a javascript: link: write an http(s) address, or a path of the site"),
+    ({"social": [{"icon": "nosuch/icon", "link": "https://x.org/"}]}, "icon",
+     "extra.social[0].icon: the theme has no icon 'nosuch/icon'"),
+    ({"homepage": 'https://x.org/" onclick="x'}, "homepage", "extra.homepage: an address has no space, quote"),
+    ({"scope": '/");alert(1);("'}, "scope", "extra.scope: write a path of letters, digits"),
+    ({"status": {"new thing": "New"}}, "new thing", "extra.status.new thing: 'new thing' is a class name"),
+])
+def test_a_wrong_extra_fails_the_strict_build_naming_mkdocs_yml_its_line_the_key_and_the_fix(
+        fixture_site, tmp_path, extra, key, message):
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, extra=extra)
+    assert not result.ok
+    line = _line_of(tmp_path / "mkdocs.yml", key)
+    assert f"mkdocs.yml:{line}: {message}" in result.text(), result.text()
+    assert "Traceback" not in result.text()
+
+
+def test_an_unknown_extra_key_is_a_warning_a_strict_build_fails_on(fixture_site, tmp_path):
+    result = fixture_site({"index.md": "# Home\n\nText.\n"}, extra={"generator": False, "generatr": True})
+    assert not result.ok
+    line = _line_of(tmp_path / "mkdocs.yml", "generatr")
+    assert (f"mkdocs.yml:{line}: extra.generatr: not a setting Material or this generator reads "
+            "(they are: alternate, annotate, generator, homepage, scope, social, status, tags, version): "
+            "correct it or remove it") in result.text()
+    loose = fixture_site({"index.md": "# Home\n\nText.\n"}, strict=False, extra={"generatr": True})
+    assert loose.ok and any("extra.generatr" in message for message in loose.messages)
