@@ -63,7 +63,7 @@ def refusal(url: str, root: Path) -> str | None:
         return None
     if scheme != "file":
         return "the PDF is built offline from the site's own files, never from the network"
-    path = Path(url2pathname(unquote(parts.path))).resolve()
+    path = Path(url2pathname(parts.path)).resolve()  # url2pathname decodes %-escapes, once, as the loader does
     site = root.resolve()
     if path != site and site not in path.parents:
         return f"it lies outside the built site ({site})"
@@ -75,7 +75,7 @@ def site_path(url: str, root: Path) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() != "file":
         return None
-    path, site = Path(url2pathname(unquote(parts.path))).resolve(), root.resolve()
+    path, site = Path(url2pathname(parts.path)).resolve(), root.resolve()
     return path.relative_to(site).as_posix() if site in path.parents else None
 
 

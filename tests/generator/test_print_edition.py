@@ -249,6 +249,28 @@ def test_pdf_reads_the_sites_own_files_only(tmp_path):
     assert "outside the built site" in refused[2].reason and "cannot be read" in refused[3].reason
 
 
+def test_a_file_name_with_a_percent_sign_is_the_file_the_pdf_loaded(tmp_path):
+    """A URL's %-escapes are decoded once, as WeasyPrint's loader decodes them: the file
+    "a%41.png" is "a%2541.png" in its URL, not "aA.png" (the PDF cache checks each file it
+    loaded)."""
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "assets" / "a%41.png").write_bytes(png(2, 2))
+    (site / "assets" / "aA.png").write_bytes(png(2, 2))
+    url = (site / "assets" / "a%41.png").as_uri()
+    assert url.endswith("/assets/a%2541.png")
+    assert _pdf.site_path(url, site) == "assets/a%41.png"
+    assert _pdf.refusal((site / "%2E%2E" / "x").as_uri(), site) is None  # a folder named "%2E%2E", in the site
+    assert "outside the built site" in _pdf.refusal(site.as_uri() + "/%2E%2E/x", site)  # "..": outside
+    loaded: list[str] = []
+    fetcher = _pdf.local_only_fetcher(site, [], loaded=loaded)
+    from weasyprint.urls import fetch
+
+    with fetch(fetcher, url) as response:
+        assert response.read().startswith(b"\x89PNG")
+    assert loaded == ["assets/a%41.png"]
+
+
 def test_refused_addresses_are_located_by_page_and_line():
     sources = {"docs/a.md": "# A\n\n![x](https://cdn.example.org/x.png?a=1&b=2)\n",
                "docs/b.md": "# B\n\n<img src=\"https://cdn.example.org/x.png?a=1&amp;b=2\">\n\n![y](../../y.png)\n"}
