@@ -18,7 +18,8 @@ calls the concern's pure functions.
 | config | 100 | citations.render | csl_file, .bib checks (each parse kept between builds, citations.bib_cache); take mkdocs-bibtex's Markdown rewriting out: before its on_config (0) |
 | config | 100 | publication.print_edition | say once that serve builds no PDF |
 | config | 100 | series.render | the series' record, site_name, nav: refused, deploy checks |
-| config | 0 | publication.meta, links.internal, site_policy.extra | copyright refused, a plain site's deploy check; link options and Markdown step; mkdocs.yml's extra checked (no third-party script, http(s) links, known keys) and made text |
+| config | 100 | site_policy.settings | mkdocs.yml's extra and the theme settings Material prints checked (no third-party script, http(s) links, icons and a language the theme has, known extra keys) and made text: before Material's search plugin (0) loads the language |
+| config | 0 | publication.meta, links.internal | copyright refused, a plain site's deploy check; link options and Markdown step |
 | files | 150 | preview.render | a preview of one note (`make serve NOTE=`): the other notes' files out, before anything reads the notes |
 | files | 100 | series.render | every note's record and Publication, the pages the build makes, the nav, moved addresses: before what reads the notes |
 | files | 0 | common.theme, publication.meta, publication.robots, key_figures.render, pictures.render | assets, each note's .bib/.ris, robots.txt, each note's figures file, then its timeline and charts files |
@@ -101,14 +102,14 @@ from briefing.preview import render as preview
 from briefing.publication import contents, print_edition, robots
 from briefing.publication import meta as publication_meta
 from briefing.series import render as series
-from briefing.site_policy import csp, escaping, extra
+from briefing.site_policy import csp, escaping, settings
 
 log = logger()
 shortcode_log = logger("shortcodes")
 
 # The concerns, in the order their events run at equal priority.
 CONCERNS = (build_lock, paths, citations, preview, series, contents, publication_meta, robots, print_edition, figure_sources,
-            worker, links, key_figures, pictures, escaping, extra, csp, markdown_cache, page_split, page_memory)  # worker before links: the scans run in it  # pictures after key_figures: it reads the figures
+            worker, links, key_figures, pictures, escaping, settings, csp, markdown_cache, page_split, page_memory)  # worker before links: the scans run in it  # pictures after key_figures: it reads the figures
 
 # The shortcodes and who expands them (briefing.common.shortcodes): name -> handler(code, expansion, page, config).
 SHORTCODES: dict[str, Callable[..., str]] = {

@@ -2,7 +2,9 @@
 place (so an upgrade of Material is checked here):
 
 - ``PRINTED_CONFIG``: the mkdocs.yml settings Material's templates print without escaping
-  (``briefing.site_policy.escaping`` makes them text);
+  (``briefing.site_policy.escaping`` makes them text); ``ICONS``, ``LANGUAGES``: the folders
+  of the files Material's templates include for an icon and a language setting
+  (``briefing.site_policy.settings``, which also lists the keys of ``extra`` Material reads);
 - ``PALETTE_CSS``, ``palette_css``: Material's ``palette.css`` (linked by ``base.html`` when
   ``theme.palette`` is set) stops every transition under ``body[data-md-color-switching]``, an
   attribute its palette component sets and removes as every page loads: each time a whole
@@ -55,6 +57,8 @@ from briefing.common.mkdocs_internals import Prefix, link_prefix, replace_event,
 
 # mkdocs.yml settings Material prints (copyright is HTML by design: Material's docs say so).
 PRINTED_CONFIG = ("site_name", "site_description", "site_author", "repo_name")
+ICONS = ".icons"  # in a theme folder: <icon>.svg, included for each icon setting
+LANGUAGES = "partials/languages"  # in a theme folder: <language>.html, imported for theme.language
 _TOGGLE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
 SEARCH_INDEX = Path("search") / "search_index.json"
 PALETTE_CSS = re.compile(r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css")

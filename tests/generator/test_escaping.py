@@ -146,7 +146,7 @@ def test_a_nav_title_reaches_the_contents_list_as_text(fixture_site):
 
 
 def test_extra_s_strings_are_escaped_in_every_page(fixture_site):
-    """mkdocs.yml's extra: (briefing.site_policy.extra makes its strings text)."""
+    """mkdocs.yml's extra: (briefing.site_policy.settings makes its strings text)."""
     result = fixture_site(
         {"index.md": "---\nstatus: new\n---\n# Home\n\nText.\n", "other.md": "# Other\n\nText.\n"},
         extra={"generator": False, "status": {"new": EVIL},

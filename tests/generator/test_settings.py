@@ -1,6 +1,7 @@
-"""mkdocs.yml's extra:, which Material's templates print: no script from another site, only
-http(s) links or paths of the site, known keys, and its strings escaped wherever they are
-printed (briefing.site_policy.extra)."""
+"""mkdocs.yml's settings that Material's templates print or include (extra:, and theme:'s palette,
+icons and language): no script from another site, only http(s) links or paths of the site,
+icons and languages the theme has, known extra keys, and their text escaped wherever it is
+printed (briefing.site_policy.settings; the escaping itself: test_escaping.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import material
 import pytest
 
-from briefing.site_policy import extra as policy
+from briefing.site_policy import settings as policy
 
 THEME_DIRS = [str(Path(material.__file__).parent / "templates")]  # Material's .icons/
 GITHUB = "fontawesome/brands/github"
@@ -45,7 +46,7 @@ def test_a_link_that_is_no_http_s_address_or_path_names_the_fix(link, fix):
 
 
 def test_check_sorts_errors_from_warnings_each_at_its_key():
-    errors, warnings = policy.check({
+    errors, warnings = policy.check_extra({
         "generator": False, "homepage": "https://example.org/",
         "social": [{"icon": GITHUB, "link": "https://github.com/x", "name": "X"},
                    {"icon": "nosuch/icon", "link": "ftp://x.org/", "colour": "red"}],
@@ -69,7 +70,7 @@ def test_check_sorts_errors_from_warnings_each_at_its_key():
     ({"consent": {"title": "Cookies"}}, "the cookie banner for analytics"),
 ])
 def test_a_wrong_value_is_an_error_that_names_the_fix(value, fix):
-    errors, warnings = policy.check(value, THEME_DIRS)
+    errors, warnings = policy.check_extra(value, THEME_DIRS)
     assert len(errors) == 1 and fix in str(errors[0]) and not warnings
 
 
@@ -84,10 +85,10 @@ def test_the_theme_s_icons_are_looked_for_in_every_theme_folder(tmp_path):
 # ----------------------------------------------------------------------------- builds
 
 
-def _line_of(config_file, key: str) -> int:
-    """The line of mkdocs.yml where ``key:`` is first written (under extra:)."""
+def _line_of(config_file, key: str, under: str = "extra") -> int:
+    """The line of mkdocs.yml where ``key:`` is first written under ``under:``."""
     lines = config_file.read_text(encoding="utf-8").splitlines()
-    start = lines.index("extra:")
+    start = lines.index(f"{under}:")
     return next(number for number, line in enumerate(lines, 1)
                 if number > start and re.match(rf"\s*-?\s*{re.escape(key)}:", line))
 
@@ -123,3 +124,61 @@ def test_an_unknown_extra_key_is_a_warning_a_strict_build_fails_on(fixture_site,
             "correct it or remove it") in result.text()
     loose = fixture_site({"index.md": "# Home\n\nText.\n"}, strict=False, extra={"generatr": True})
     assert loose.ok and any("extra.generatr" in message for message in loose.messages)
+
+
+# ----------------------------------------------------------------------------- theme:
+
+
+def _theme(fixture_site, tmp_path, **changes):
+    from sitebuild import minimal_config
+
+    theme = {**minimal_config()["theme"], **changes}
+    return fixture_site({"index.md": "# Home\n\nText.\n"}, theme=theme)
+
+
+def _palette(**toggle) -> list[dict]:
+    return [{"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo",
+             "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode", **toggle}}]
+
+
+def test_check_theme_names_each_wrong_icon_colour_css_name_and_language():
+    theme = {"palette": [{"scheme": "default", "primary": 'indigo" x', "toggle": {"icon": "nosuch/a", "name": "x"}},
+                         {"scheme": "slate", "accent": "deep purple", "toggle": {"icon": "material/weather-sunny"}}],
+             "icon": {"logo": "material/library", "repo": "nosuch/b", "admonition": {"note": "octicons/tag-16",
+                                                                                   "x}<b": "octicons/tag-16"}},
+             "language": "xx"}
+    errors = policy.check_theme(theme, THEME_DIRS)
+    assert [policy.key_name(e.path) for e in errors] == [
+        "theme.palette[0].primary", "theme.palette[0].toggle.icon", "theme.icon.repo", "theme.icon.admonition.x}<b",
+        "theme.language"]
+    assert policy.check_theme({"palette": _palette(), "language": "ur", "icon": {"logo": "material/library"}},
+                              THEME_DIRS) == []
+    assert "no language '../../x'" in str(policy.check_theme({"language": "../../x"}, THEME_DIRS)[0])
+
+
+@pytest.mark.parametrize(("changes", "key", "message"), [
+    ({"palette": _palette(icon="nosuch/icon")}, "icon",
+     "theme.palette[0].toggle.icon: the theme has no icon 'nosuch/icon'"),
+    ({"icon": {"repo": "nosuch/icon"}}, "repo", "theme.icon.repo: the theme has no icon 'nosuch/icon'"),
+    ({"language": "xx"}, "language", "theme.language: the theme has no language 'xx': write one of Material's"),
+    ({"palette": [{"scheme": 'default" onclick="x'}]}, "scheme", "theme.palette[0].scheme: 'default\" onclick=\"x'"),
+])
+def test_a_wrong_theme_setting_fails_the_strict_build_naming_mkdocs_yml_its_line_the_key_and_the_fix(
+        fixture_site, tmp_path, changes, key, message):
+    """An icon or a language the theme lacks stopped the build with Jinja's TemplateNotFound."""
+    result = _theme(fixture_site, tmp_path, **changes)
+    assert not result.ok
+    line = _line_of(tmp_path / "mkdocs.yml", key, under="theme")
+    assert f"mkdocs.yml:{line}: {message}" in result.text(), result.text()
+    assert "Traceback" not in result.text() and "TemplateNotFound" not in result.text()
+
+
+def test_a_palette_toggle_s_name_and_media_are_escaped(fixture_site, tmp_path):
+    name = 'Dark "mode" <b>x</b> & more'
+    result = _theme(fixture_site, tmp_path, palette=[{**_palette(name=name)[0], "media": '(x) "y" <b>'}])
+    assert result.ok, result.text()
+    raw = result.html()
+    assert 'aria-label="Dark &#34;mode&#34; &lt;b&gt;x&lt;/b&gt; &amp; more"' in raw
+    assert 'title="Dark &#34;mode&#34; &lt;b&gt;x&lt;/b&gt; &amp; more"' in raw
+    assert 'data-md-color-media="(x) &#34;y&#34; &lt;b&gt;"' in raw
+    assert "<b>x</b>" not in raw
