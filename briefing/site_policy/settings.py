@@ -21,7 +21,7 @@ icon and language names, and some of ``extra`` make a page ask another site:
 Here, as the build starts (``on_config``):
 - ``extra.analytics``, ``consent`` and ``polyfills`` fail the build: the site makes no request
   to a third party;
-- a link is http(s) or an address on the site, written as a URL (no space, quote or ``<``);
+- a link is http(s), ``mailto:`` or an address on the site, written as a URL (no space, quote or ``<``);
   ``scope``, a path; a class, colour or CSS name, letters, digits, ``-`` and ``_``; an icon or
   language, one the theme has: anything else fails the build;
 - any other key of ``extra`` is a warning (a strict build fails on it);
@@ -43,6 +43,7 @@ from mkdocs.plugins import event_priority
 
 from briefing.common.log import logger
 from briefing.common.material_internals import ICONS, LANGUAGES
+from briefing.links.scan import ACCEPTED_SCHEMES
 from briefing.series.record import node_lines
 from briefing.site_policy.escaping import text
 
@@ -80,7 +81,8 @@ class SettingError(ValueError):
 
 
 def link_problem(value: object) -> str | None:
-    """Why ``value`` cannot be a link of the site's pages; None if it can."""
+    """Why ``value`` cannot be a link of the site's pages (http(s), a path of the site, or
+    ``mailto:``, as a page's links); None if it can."""
     if not isinstance(value, str) or not value:
         return "write an address as text: https://... or a path of the site"
     if UNSAFE.search(value):
@@ -89,6 +91,8 @@ def link_problem(value: object) -> str | None:
         parts = urlsplit(value)
     except ValueError:
         return "not an address: write https://... or a path of the site"
+    if parts.scheme in ACCEPTED_SCHEMES:  # mailto:, as in a page (briefing.links.scan)
+        return None if parts.path else f"write the address after {parts.scheme}:"
     if parts.scheme and parts.scheme.lower() not in ("http", "https"):
         return f"a {parts.scheme}: link: write an http(s) address, or a path of the site"
     if parts.scheme and not parts.netloc:

@@ -21,7 +21,7 @@ GITHUB = "fontawesome/brands/github"
 
 
 @pytest.mark.parametrize("link", ["https://example.org/a?b=1&c=2", "http://example.org", "/", "about/",
-                                  "../feed.xml", "#top"])
+                                  "../feed.xml", "#top", "mailto:office@example.org"])
 def test_a_link_may_be_http_s_or_a_path_of_the_site(link):
     assert policy.link_problem(link) is None
 
@@ -30,7 +30,8 @@ def test_a_link_may_be_http_s_or_a_path_of_the_site(link):
     ("javascript:alert(1)", "a javascript: link: write an http(s) address"),
     ("JavaScript:alert(1)", "a javascript: link"),
     ("data:text/html,x", "a data: link"),
-    ("mailto:a@example.org", "a mailto: link"),
+    ("mailto:", "write the address after mailto:"),
+    ("tel:+441234", "a tel: link"),
     ('https://example.org/" onmouseover="x', "percent-encode them"),
     ("https://example.org/a b", "percent-encode them"),
     ("https://example.org/<b>", "percent-encode them"),
