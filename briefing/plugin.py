@@ -28,7 +28,7 @@ calls the concern's pure functions.
 | nav | 200 | common.order | each note's pages in reading order, before anything reads them |
 | nav | 100 | citations.render | read every page, number each note's notes from 1, start pandoc (one per note) |
 | nav | 0 | series.render, publication.contents, key_figures.render, pictures.render, site_policy.escaping | the search index told each note's short title (each hit named "Note › Page" as its page is indexed); after the notes: contents lists, callouts checked against the notes, timeline events and charts checked against the text and the note's figures (after key_figures: it reads them), nav titles as text |
-| env | 0 | citations.render, common.markdown_cache | each .bib entry's url kept, the library let go (nothing reads it after on_nav; before the second renderer forks); every page converted: the conversions this build used kept for the next |
+| env | 0 | citations.render, site_policy.settings, common.markdown_cache | each .bib entry's url kept, the library let go (nothing reads it after on_nav; before the second renderer forks); every page's front matter read: its icon, template and status checked; every page converted: the conversions this build used kept for the next |
 | env | -100 | site_policy.escaping | every page's Markdown converted, no template rendered yet: mark text, escaping env |
 | env | -200 | common.theme | compiled templates kept between builds (Jinja's bytecode cache), once the env's settings are final; the navigation's items drawn once for the pages that show them alike |
 | env | -10000 | common.page_split | at series size under `mkdocs build`: a second renderer of the last notes' pages, forked at the first page (every note's citations in first) |

@@ -28,6 +28,11 @@ Here, as the build starts (``on_config``):
 - every string of ``extra`` left, and each palette option's ``toggle.name`` and ``media``,
   becomes a ``escaping.Text``: escaped whatever template prints it.
 Each message names mkdocs.yml, the line and the key (``extra.social[0].link``), and the fix.
+
+A page's front matter holds three keys Material includes a file for or prints as a class name:
+``icon`` (an icon the theme lacks) and ``template`` (a template it lacks) stopped the build
+with Jinja's TemplateNotFound traceback; ``status`` is a class name. They are checked once every
+page is read (``on_env``), each message naming the page, the line and the fix.
 """
 
 from __future__ import annotations
@@ -43,8 +48,9 @@ from mkdocs.plugins import event_priority
 
 from briefing.common.log import logger
 from briefing.common.material_internals import ICONS, LANGUAGES
+from briefing.key_figures.figures import display_path
 from briefing.links.scan import ACCEPTED_SCHEMES
-from briefing.series.record import node_lines
+from briefing.series.record import RecordError, node_lines, read_front_matter
 from briefing.site_policy.escaping import text
 
 log = logger("site_policy")
@@ -199,6 +205,32 @@ def check_theme(theme, theme_dirs: list[str]) -> list[SettingError]:
     return errors
 
 
+def page_problems(meta: dict, theme_dirs: list[str]) -> list[SettingError]:
+    """The errors of a page's front matter keys Material includes a file for or prints as a class."""
+    errors: list[SettingError] = []
+    if meta.get("icon") is not None and (problem := icon_problem(meta["icon"], theme_dirs)):
+        errors.append(SettingError(("icon",), problem))
+    template = meta.get("template")
+    if template is not None and not (isinstance(template, str) and ".." not in template.split("/") and any(
+            (Path(folder) / template).is_file() for folder in theme_dirs)):
+        errors.append(SettingError(("template",), f"the theme has no template {template!r}: name one of its "
+                                                  "templates (main.html) or a file of the site's custom_dir, "
+                                                  "or leave it out"))
+    status = meta.get("status")
+    if status is not None and not (isinstance(status, str) and CLASS_NAME.fullmatch(status)):
+        errors.append(SettingError(("status",), f"{status!r} is a class name in the page: use letters, digits, "
+                                                "- and _ only (Material's are new and deprecated)"))
+    return errors
+
+
+def front_matter_lines(path: str | None) -> dict[tuple, int]:
+    """Each key path of a page's front matter -> its line in the file; {} if it cannot be read."""
+    try:
+        return read_front_matter(Path(path).read_text(encoding="utf-8-sig"))[1] if path else {}
+    except (OSError, UnicodeDecodeError, RecordError):
+        return {}
+
+
 def key_name(path: tuple) -> str:
     """``("extra", "social", 0, "link")`` -> ``extra.social[0].link``."""
     name = str(path[0])
@@ -249,3 +281,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         if isinstance(option.get("toggle"), dict) and isinstance(option["toggle"].get("name"), str):
             option["toggle"]["name"] = text(option["toggle"]["name"])
     return config
+
+
+def on_env(env, config: MkDocsConfig, files):
+    """Every page's front matter is known once MkDocs has read the pages (before this event)."""
+    dirs = list(config.theme.dirs)
+    base = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+    problems = []
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None or not page.meta:
+            continue
+        errors = page_problems(page.meta, dirs)
+        if errors:
+            lines = front_matter_lines(file.abs_src_path)
+            name = display_path(Path(file.abs_src_path), base) if file.abs_src_path else file.src_uri
+            problems += [f"{name}:{lines.get(error.path, 1)}: {key_name(error.path)}: {error}" for error in errors]
+    if problems:
+        raise PluginError("\n".join(problems))
+    return env

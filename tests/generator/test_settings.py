@@ -183,3 +183,28 @@ def test_a_palette_toggle_s_name_and_media_are_escaped(fixture_site, tmp_path):
     assert 'title="Dark &#34;mode&#34; &lt;b&gt;x&lt;/b&gt; &amp; more"' in raw
     assert 'data-md-color-media="(x) &#34;y&#34; &lt;b&gt;"' in raw
     assert "<b>x</b>" not in raw
+
+
+# ----------------------------------------------------------------------------- a page's front matter
+
+
+def test_check_a_page_s_icon_template_and_status():
+    assert policy.page_problems({"icon": "material/library", "template": "main.html", "status": "new",
+                                 "title": "x"}, THEME_DIRS) == []
+    errors = policy.page_problems({"icon": "nosuch/icon", "template": "../main.html", "status": "new one"}, THEME_DIRS)
+    assert [policy.key_name(e.path) for e in errors] == ["icon", "template", "status"]
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    ("icon: nosuch/icon", "icon: the theme has no icon 'nosuch/icon': name one of its icons"),
+    ("template: nosuch.html", "template: the theme has no template 'nosuch.html': name one of its templates "
+                              "(main.html) or a file of the site's custom_dir, or leave it out"),
+    ("status: 'new\" data-x=\"y'", "status: 'new\" data-x=\"y' is a class name in the page"),
+])
+def test_a_page_s_wrong_icon_template_or_status_fails_naming_the_page_and_the_line(fixture_site, front, message):
+    """An icon or template the theme lacks stopped the build with Jinja's TemplateNotFound."""
+    result = fixture_site({"index.md": "# Home\n\nText.\n",
+                           "other.md": f"---\ntitle: Other\n{front}\n---\n# Other\n\nText.\n"})
+    assert not result.ok
+    assert f"docs/other.md:3: {message}" in result.text(), result.text()
+    assert "TemplateNotFound" not in result.text()
