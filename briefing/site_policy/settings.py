@@ -211,8 +211,9 @@ def page_problems(meta: dict, theme_dirs: list[str]) -> list[SettingError]:
     if meta.get("icon") is not None and (problem := icon_problem(meta["icon"], theme_dirs)):
         errors.append(SettingError(("icon",), problem))
     template = meta.get("template")
-    if template is not None and not (isinstance(template, str) and ".." not in template.split("/") and any(
-            (Path(folder) / template).is_file() for folder in theme_dirs)):
+    if template is not None and not (isinstance(template, str) and not template.startswith("/")
+                                     and ".." not in template.split("/")
+                                     and any((Path(folder) / template).is_file() for folder in theme_dirs)):
         errors.append(SettingError(("template",), f"the theme has no template {template!r}: name one of its "
                                                   "templates (main.html) or a file of the site's custom_dir, "
                                                   "or leave it out"))
@@ -275,9 +276,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for name in list(extra):
         extra[name] = text(extra[name])
     for _path, option in _palette(config.theme):
-        for key in ("media",):
-            if isinstance(option.get(key), str):
-                option[key] = text(option[key])
+        if isinstance(option.get("media"), str):
+            option["media"] = text(option["media"])
         if isinstance(option.get("toggle"), dict) and isinstance(option["toggle"].get("name"), str):
             option["toggle"]["name"] = text(option["toggle"]["name"])
     return config

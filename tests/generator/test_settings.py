@@ -193,6 +193,7 @@ def test_check_a_page_s_icon_template_and_status():
                                  "title": "x"}, THEME_DIRS) == []
     errors = policy.page_problems({"icon": "nosuch/icon", "template": "../main.html", "status": "new one"}, THEME_DIRS)
     assert [policy.key_name(e.path) for e in errors] == ["icon", "template", "status"]
+    assert policy.page_problems({"template": THEME_DIRS[0] + "/main.html"}, THEME_DIRS)  # a path, not a name
 
 
 @pytest.mark.parametrize(("front", "message"), [
