@@ -13,7 +13,7 @@ import pytest
 from briefing.build import SITE
 from briefing.common import page_memory, page_split
 
-from sitebuild import build, synthetic
+from sitebuild import build, read_config, synthetic, write_config
 
 release = page_memory.let_go
 
@@ -94,13 +94,21 @@ def test_a_warning_about_a_page_the_second_renderer_renders_fails_the_strict_bui
 
 
 def test_a_page_the_second_renderer_cannot_render_fails_the_build_naming_it(tmp_path, forks):
+    """A template of the site's own that fails as it renders (a template the theme lacks fails
+    the build before it renders anything: briefing.site_policy.settings)."""
     config = series(tmp_path)
+    settings = read_config(config)
+    settings["theme"]["custom_dir"] = "overrides"
+    write_config(config, settings)
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "broken.html").write_text(
+        '{% extends "main.html" %}{% block content %}{{ no_such_value.attr }}{% endblock %}', encoding="utf-8")
     chapter = tmp_path / "docs" / synthetic.slug(5) / "chapter-03.md"
-    chapter.write_text("---\ntemplate: no-such-template.html\n---\n\n" + chapter.read_text(encoding="utf-8"),
+    chapter.write_text("---\ntemplate: broken.html\n---\n\n" + chapter.read_text(encoding="utf-8"),
                        encoding="utf-8")
     result = build(config, tmp_path / "site")
     assert len(forks) == 1
     assert not result.ok
     assert result.error == "Aborted with a BuildError!"  # a PluginError: MkDocs prints no traceback
-    assert any(f"rendering {synthetic.slug(5)}/chapter-03.md failed" in message and "no-such-template.html" in message
+    assert any(f"rendering {synthetic.slug(5)}/chapter-03.md failed" in message and "no_such_value" in message
                for message in result.messages), result.text()
