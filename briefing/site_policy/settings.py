@@ -32,7 +32,8 @@ Each message names mkdocs.yml, the line and the key (``extra.social[0].link``), 
 A page's front matter holds three keys Material includes a file for or prints as a class name:
 ``icon`` (an icon the theme lacks) and ``template`` (a template it lacks) stopped the build
 with Jinja's TemplateNotFound traceback; ``status`` is a class name. They are checked once every
-page is read (``on_env``), each message naming the page, the line and the fix.
+page is read (``on_env``), each message naming the page, the line and the fix. A key no one
+reads (``PAGE_KEYS``: MkDocs', Material's, a note's record) is a warning, as in ``extra``.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ KNOWN = {
     "annotate": "a mapping of language to the selectors of its code annotations",
     "version": "the version selector's settings (provider: mike)",
 }
+# The keys of a page's front matter that MkDocs, Material or this generator read.
+PAGE_KEYS = ("title", "description", "template", "icon", "status", "subtitle", "hide", "search", "tags", "note")
 ITEM_KEYS = {"social": ("icon", "link", "name"), "alternate": ("name", "link", "lang")}
 CLASS_NAME = re.compile(r"[A-Za-z0-9_-]+")
 COLOUR = re.compile(r"[A-Za-z0-9 _-]+")  # Material's palette names: "indigo", "deep purple", "slate"
@@ -293,10 +296,14 @@ def on_env(env, config: MkDocsConfig, files):
         if page is None or not page.meta:
             continue
         errors = page_problems(page.meta, dirs)
-        if errors:
+        unknown = [key for key in page.meta if key not in PAGE_KEYS]
+        if errors or unknown:
             lines = front_matter_lines(file.abs_src_path)
             name = display_path(Path(file.abs_src_path), base) if file.abs_src_path else file.src_uri
             problems += [f"{name}:{lines.get(error.path, 1)}: {key_name(error.path)}: {error}" for error in errors]
+            for key in unknown:
+                log.warning(f"{name}:{lines.get((str(key),), 1)}: {key}: not a front matter key MkDocs, Material or "
+                            f"this generator reads (they are: {', '.join(PAGE_KEYS)}): correct it or remove it")
     if problems:
         raise PluginError("\n".join(problems))
     return env

@@ -209,3 +209,15 @@ def test_a_page_s_wrong_icon_template_or_status_fails_naming_the_page_and_the_li
     assert not result.ok
     assert f"docs/other.md:3: {message}" in result.text(), result.text()
     assert "TemplateNotFound" not in result.text()
+
+
+def test_an_unknown_front_matter_key_is_a_warning_a_strict_build_fails_on(fixture_site):
+    pages = {"index.md": "# Home\n\nText.\n",
+             "other.md": "---\ntitle: Other\ndescription: A page.\ncolour: red\n---\n# Other\n\nText.\n"}
+    result = fixture_site(pages)
+    assert not result.ok
+    assert ("docs/other.md:4: colour: not a front matter key MkDocs, Material or this generator reads (they are: "
+            "title, description, template, icon, status, subtitle, hide, search, tags, note): correct it or remove it"
+            ) in result.text(), result.text()
+    assert len([m for m in result.messages if "front matter key" in m]) == 1  # title and description are known
+    assert fixture_site(pages, strict=False).ok
