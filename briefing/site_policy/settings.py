@@ -74,7 +74,8 @@ KNOWN = {
     "version": "the version selector's settings (provider: mike)",
 }
 # The keys of a page's front matter that MkDocs, Material or this generator read.
-PAGE_KEYS = ("title", "description", "template", "icon", "status", "subtitle", "hide", "search", "tags", "note")
+PAGE_KEYS = ("title", "description", "author", "template", "icon", "status", "subtitle", "hide", "search", "tags",
+             "note")
 ITEM_KEYS = {"social": ("icon", "link", "name"), "alternate": ("name", "link", "lang")}
 CLASS_NAME = re.compile(r"[A-Za-z0-9_-]+")
 COLOUR = re.compile(r"[A-Za-z0-9 _-]+")  # Material's palette names: "indigo", "deep purple", "slate"

@@ -217,7 +217,7 @@ def test_an_unknown_front_matter_key_is_a_warning_a_strict_build_fails_on(fixtur
     result = fixture_site(pages)
     assert not result.ok
     assert ("docs/other.md:4: colour: not a front matter key MkDocs, Material or this generator reads (they are: "
-            "title, description, template, icon, status, subtitle, hide, search, tags, note): correct it or remove it"
-            ) in result.text(), result.text()
+            "title, description, author, template, icon, status, subtitle, hide, search, tags, note): correct it "
+            "or remove it") in result.text(), result.text()
     assert len([m for m in result.messages if "front matter key" in m]) == 1  # title and description are known
     assert fixture_site(pages, strict=False).ok
