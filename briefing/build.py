@@ -118,6 +118,7 @@ class Build:
     children: list[Child] = field(default_factory=list)  # what this build holds: pandoc, the build lock
     warnings: WarningLog | None = None  # under `mkdocs serve`: this build's warnings, for the pages
     theme: ThemeEnv = field(init=False)  # the theme's Jinja environment, one for the build
+    stylesheet: tuple[str, str] | None = None  # the generator's one style sheet: its site path and text (on_config)
     series: SeriesBuild | None = None  # a series' site (briefing.series); None for plain pages
     notes: dict[str, NoteBuild] = field(default_factory=dict)  # scope -> its state, SITE first
     citations: CitationsState = field(default_factory=CitationsState)

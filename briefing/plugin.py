@@ -140,12 +140,12 @@ def _method(function: Callable[..., Any]) -> Callable[..., Any]:
 def _theme_config(config: MkDocsConfig) -> MkDocsConfig:
     """The generator's templates and assets (briefing.common.theme), before anything renders."""
     theme.add_template_dirs(config)
-    theme.link_assets(config)
+    build_of(config).stylesheet = theme.link_assets(config)
     return config
 
 
 def _theme_files(files: Files, config: MkDocsConfig) -> Files:
-    return theme.add_assets(files, config)
+    return theme.add_assets(files, config, build_of(config).stylesheet)
 
 
 @event_priority(-200)  # after site_policy.escaping (-100) set finalize: the compiled code depends on it

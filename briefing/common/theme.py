@@ -107,11 +107,12 @@ def stylesheet(config: MkDocsConfig) -> tuple[str, str]:
     return f"assets/briefing.{digest}.css", text
 
 
-def link_assets(config: MkDocsConfig) -> None:
-    """Every page links the generator's style sheet and scripts, before the site's own."""
-    path, _text = stylesheet(config)
-    if path not in config.extra_css:
-        config.extra_css.insert(0, path)
+def link_assets(config: MkDocsConfig) -> tuple[str, str]:
+    """Every page links the generator's style sheet and scripts, before the site's own; the
+    sheet's path and text (``stylesheet``), for ``add_assets`` to write the file it links."""
+    sheet = stylesheet(config)
+    if sheet[0] not in config.extra_css:
+        config.extra_css.insert(0, sheet[0])
     scripts = {str(script.path) if isinstance(script, ExtraScriptValue) else str(script)
                for script in config.extra_javascript}
     ours = []
@@ -121,13 +122,15 @@ def link_assets(config: MkDocsConfig) -> None:
             value.defer = asset.defer
             ours.append(value)
     config.extra_javascript[:0] = ours
+    return sheet
 
 
-def add_assets(files: Files, config: MkDocsConfig) -> Files:
+def add_assets(files: Files, config: MkDocsConfig, sheet: tuple[str, str]) -> Files:
     """The generator's assets as files of the site, unless the site has its own of that name,
-    and its one style sheet; and none of the files of its template folders that are templates
-    (MkDocs copies a theme folder's non-template files into the site:
-    ``partials/print-edition/paged.css`` is a template) or parts of that sheet."""
+    and its one style sheet (``sheet``: the path and text ``link_assets`` linked); and none of
+    the files of its template folders that are templates (MkDocs copies a theme folder's
+    non-template files into the site: ``partials/print-edition/paged.css`` is a template) or
+    parts of that sheet."""
     ours = tuple(str(path) for path in TEMPLATE_DIRS)
     parts = {str(asset.source) for asset in STYLES}  # in the one style sheet, not on their own
     for file in [f for f in files if f.abs_src_path and f.abs_src_path.startswith(ours)
@@ -136,7 +139,7 @@ def add_assets(files: Files, config: MkDocsConfig) -> Files:
     for asset in SCRIPTS + EARLY_SCRIPTS + FILES:
         if files.get_file_from_path(asset.path) is None:
             files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
-    path, text = stylesheet(config)
+    path, text = sheet
     files.append(File.generated(config, path, content=text))
     lighter_palette(files, config)
     return files
