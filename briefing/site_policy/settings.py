@@ -50,7 +50,7 @@ from mkdocs.plugins import event_priority
 from briefing.common.log import logger
 from briefing.common.material_internals import ICONS, LANGUAGES
 from briefing.key_figures.figures import display_path
-from briefing.links.scan import ACCEPTED_SCHEMES
+from briefing.links.scan import ACCEPTED_SCHEMES, EXTERNAL_SCHEMES
 from briefing.series.record import RecordError, node_lines, read_front_matter
 from briefing.site_policy.escaping import text
 
@@ -103,7 +103,7 @@ def link_problem(value: object) -> str | None:
         return "not an address: write https://... or a path of the site"
     if parts.scheme in ACCEPTED_SCHEMES:  # mailto:, as in a page (briefing.links.scan)
         return None if parts.path else f"write the address after {parts.scheme}:"
-    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+    if parts.scheme and parts.scheme not in EXTERNAL_SCHEMES:
         return f"a {parts.scheme}: link: write an http(s) address, or a path of the site"
     if parts.scheme and not parts.netloc:
         return "an http(s) address names its site: https://example.org/..."
